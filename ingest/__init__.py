@@ -1,0 +1,1 @@
+"""Ingestion: file → parsed report (text, sections, chunks, facts, findings) → stores."""

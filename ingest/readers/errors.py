@@ -1,0 +1,7 @@
+class ReaderError(ValueError):
+    """A file that cannot be read as a report; the message names the file and the reason."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
