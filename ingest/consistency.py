@@ -1,0 +1,165 @@
+"""The tables' own consistency rules (report-format.md), run on the extracted facts.
+
+Findings are warnings: a report that breaks a rule is still stored, and the audit shows why.
+Blank cells count as 0 in sums, as the reports themselves intend.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from reportqa.types import Fact, Finding
+
+APPLICANT_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "其他申请人")
+_GROUPS = ("不予公开", "无法提供", "不予处理")
+_RESULT_GROUPS = ("行政复议", "行政诉讼.未经复议直接起诉", "行政诉讼.复议后起诉")
+
+# Narrative clauses that state a table figure: (pattern on the clause, table, row, column).
+NARRATIVE_TO_CELL = (
+    (re.compile(r"(受理|收到|新收).*(申请|依申请)|依申请公开.*(受理|收到)"), "applications", "本年新收", "总计"),
+    (re.compile(r"予以公开"), "applications", "予以公开", "总计"),
+    (re.compile(r"部分公开"), "applications", "部分公开", "总计"),
+    (re.compile(r"(转下年|结转下年)"), "applications", "结转下年度", "总计"),
+    (re.compile(r"本机关不掌握"), "applications", "无法提供.本机关不掌握相关政府信息", "总计"),
+    (re.compile(r"行政复议"), "review_litigation", "复议诉讼", "行政复议.总计"),
+)
+
+
+def check_report(report_id: str, facts: list[Fact]) -> list[Finding]:
+    cells = {(f.table, f.row_key, f.column_key): f for f in facts if f.kind == "table"}
+    findings: list[Finding] = []
+    findings += _applications_balance(report_id, cells)
+    findings += _applications_results_total(report_id, cells)
+    findings += _applications_row_totals(report_id, cells)
+    findings += _applications_subtotals(report_id, cells)
+    findings += _review_totals(report_id, cells)
+    findings += _narrative_vs_table(report_id, facts, cells)
+    return findings
+
+
+def _v(fact: Fact | None) -> Decimal:
+    return fact.value if fact is not None and fact.value is not None else Decimal(0)
+
+
+def _finding(report_id, rule, message, expected, found, facts: list[Fact]) -> Finding:
+    return Finding(
+        report_id=report_id, rule=rule, message=message, expected=str(expected), found=str(found),
+        cells=tuple((f.table, f.row_key, f.column_key) for f in facts if f is not None),
+        spans=tuple((f.value_start, f.value_end) for f in facts if f is not None),
+    )
+
+
+def _columns_present(cells, row: str) -> list[str]:
+    cols = [c for c in APPLICANT_COLUMNS if ("applications", row, c) in cells]
+    return cols + (["总计"] if ("applications", row, "总计") in cells else [])
+
+
+def _applications_balance(report_id, cells) -> list[Finding]:
+    out = []
+    for col in _columns_present(cells, "本年新收"):
+        parts = [cells.get(("applications", r, col)) for r in ("本年新收", "上年结转", "办理结果总计", "结转下年度")]
+        if any(p is None for p in parts):
+            continue
+        left, right = _v(parts[0]) + _v(parts[1]), _v(parts[2]) + _v(parts[3])
+        if left != right:
+            out.append(_finding(report_id, "applications.balance",
+                                f"第三部分「{col}」列：本年新收 + 上年结转 = {left}，而办理结果总计 + 结转下年度 = {right}",
+                                left, right, parts))
+    return out
+
+
+def _leaf_rows(cells) -> list[str]:
+    rows = {r for (t, r, _c) in cells if t == "applications"}
+    leaves = ["予以公开", "部分公开"]
+    leaves += sorted(r for r in rows if "." in r)
+    if "其他处理" in rows and not any(r.startswith("其他处理.") for r in rows):
+        leaves.append("其他处理")
+    return [r for r in leaves if r in rows]
+
+
+def _applications_results_total(report_id, cells) -> list[Finding]:
+    out = []
+    leaves = _leaf_rows(cells)
+    for col in _columns_present(cells, "办理结果总计"):
+        total = cells.get(("applications", "办理结果总计", col))
+        parts = [cells.get(("applications", r, col)) for r in leaves]
+        summed = sum((_v(p) for p in parts), Decimal(0))
+        if total is not None and _v(total) != summed:
+            out.append(_finding(report_id, "applications.results_total",
+                                f"第三部分「{col}」列：（七）总计为 {_v(total)}，各项办理结果之和为 {summed}",
+                                summed, _v(total), [total] + [p for p in parts if p is not None and _v(p)]))
+    return out
+
+
+def _applications_row_totals(report_id, cells) -> list[Finding]:
+    out = []
+    rows = sorted({r for (t, r, _c) in cells if t == "applications"})
+    for row in rows:
+        total = cells.get(("applications", row, "总计"))
+        parts = [cells.get(("applications", row, c)) for c in APPLICANT_COLUMNS]
+        parts = [p for p in parts if p is not None]
+        if total is None or not parts:
+            continue
+        summed = sum((_v(p) for p in parts), Decimal(0))
+        if summed != _v(total):
+            out.append(_finding(report_id, "applications.row_total",
+                                f"第三部分「{total.row_label}」行：总计为 {_v(total)}，各申请人列之和为 {summed}",
+                                summed, _v(total), [total] + parts))
+    return out
+
+
+def _applications_subtotals(report_id, cells) -> list[Finding]:
+    out = []
+    for group in _GROUPS:
+        for col in _columns_present(cells, group):
+            subtotal = cells.get(("applications", group, col))
+            parts = [f for (t, r, c), f in cells.items() if t == "applications" and r.startswith(group + ".") and c == col]
+            summed = sum((_v(p) for p in parts), Decimal(0))
+            if subtotal is not None and parts and _v(subtotal) != summed:
+                out.append(_finding(report_id, "applications.group_total",
+                                    f"第三部分「{group}」小计（{col}）为 {_v(subtotal)}，其各项之和为 {summed}",
+                                    summed, _v(subtotal), [subtotal] + parts))
+    return out
+
+
+def _review_totals(report_id, cells) -> list[Finding]:
+    out = []
+    for group in _RESULT_GROUPS:
+        total = cells.get(("review_litigation", "复议诉讼", f"{group}.总计"))
+        parts = [cells.get(("review_litigation", "复议诉讼", f"{group}.{c}")) for c in ("结果维持", "结果纠正", "其他结果", "尚未审结")]
+        parts = [p for p in parts if p is not None]
+        if total is None or not parts:
+            continue
+        summed = sum((_v(p) for p in parts), Decimal(0))
+        if summed != _v(total):
+            out.append(_finding(report_id, "review_litigation.total",
+                                f"第四部分「{group.replace('.', '·')}」：总计为 {_v(total)}，维持、纠正、其他、尚未审结之和为 {summed}",
+                                summed, _v(total), [total] + parts))
+    return out
+
+
+def narrative_cell_for(fact: Fact) -> tuple[str, str, str] | None:
+    """The table cell a narrative number restates, if its clause names one clearly."""
+    if fact.kind != "narrative" or fact.unit not in ("件", "个", "次"):
+        return None
+    clause = fact.row_label
+    for pattern, table, row, column in NARRATIVE_TO_CELL:
+        if pattern.search(clause):
+            return table, row, column
+    return None
+
+
+def _narrative_vs_table(report_id, facts, cells) -> list[Finding]:
+    out = []
+    for fact in facts:
+        target = narrative_cell_for(fact)
+        cell = cells.get(target) if target else None
+        if cell is None or cell.value is None or fact.value == cell.value:
+            continue
+        out.append(Finding(
+            report_id=report_id, rule="narrative_vs_table",
+            message=f"正文「{fact.row_label}」称 {fact.value}{fact.unit}，表格「{cell.row_label} / {cell.column_label}」为 {cell.value}",
+            expected=str(cell.value), found=str(fact.value), cells=(target,),
+            spans=((fact.value_start, fact.value_end), (cell.value_start, cell.value_end)),
+        ))
+    return out

@@ -1,0 +1,71 @@
+"""Numbers stated in the narrative ("政府门户网站公开各类信息 7366 条", "政务新媒体22个") as facts.
+
+Each becomes a Fact with table "narrative": the clause it sits in (as written) says what is
+counted, the unit follows the number, and the span is the sentence, so a question about it can be
+answered exactly and cited.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ingest.chunks import TABLE_SECTIONS, leaf_segments, sentence_spans
+from ingest.tables.cells import parse_value
+from reportqa.types import Fact, Section
+
+_UNITS = ("万人次", "人次", "个工作日", "工作日", "万元", "元", "万条", "万件", "条", "个", "件", "项", "次", "场", "家",
+          "篇", "期", "份", "批", "人", "户", "部", "名", "套", "台", "天", "%", "％", "余条", "余件", "余个", "余次")
+_NUMBER_UNIT = re.compile(
+    r"(?<![\d０-９.第〔\[])([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(余|多)?\s*(" + "|".join(sorted({u.lstrip("余") for u in _UNITS}, key=len, reverse=True)) + r")"
+)
+_CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？、]")
+_NOT_A_COUNT = re.compile(r"^\s*(?:年|月|日|号|时|岁)")
+
+
+def narrative_facts(report_id: str, text: str, sections: list[Section]) -> list[Fact]:
+    facts: list[Fact] = []
+    for section, start, end in leaf_segments(sections):
+        if section.number in TABLE_SECTIONS:
+            continue
+        for s_start, s_end in sentence_spans(text, start, end):
+            facts.extend(_sentence_facts(report_id, text, s_start, s_end))
+    return facts
+
+
+def _sentence_facts(report_id: str, text: str, start: int, end: int) -> list[Fact]:
+    sentence = text[start:end]
+    out = []
+    for m in _NUMBER_UNIT.finditer(sentence):
+        if _NOT_A_COUNT.match(sentence[m.end(1):]):
+            continue
+        value = parse_value(m.group(1))
+        if value is None:
+            continue
+        clause_start, clause_end = _clause_bounds(sentence, m.start(), m.end())
+        clause = sentence[clause_start:clause_end]
+        unit = m.group(3)
+        subject = (sentence[clause_start:m.start()] + sentence[m.end():clause_end]).strip()
+        out.append(Fact(
+            report_id=report_id, table="narrative", row_key=re.sub(r"\s+", "", subject) or clause,
+            row_label=clause, column_key="比例" if unit in ("%", "％") else "数量", column_label=unit,
+            value=value, raw=m.group(0), unit=("余" + unit) if m.group(2) else unit,
+            start=start, end=end, value_start=start + m.start(1), value_end=start + m.end(1), kind="narrative",
+        ))
+    return out
+
+
+def _clause_bounds(sentence: str, lo: int, hi: int) -> tuple[int, int]:
+    a = lo
+    while a > 0 and not _CLAUSE_SPLIT.match(sentence[a - 1]):
+        a -= 1
+    b = hi
+    while b < len(sentence) and not _CLAUSE_SPLIT.match(sentence[b]):
+        b += 1
+    return a, b
+
+
+def is_approximate(fact: Fact) -> bool:
+    return fact.unit.startswith("余")
+
+
+__all__ = ["narrative_facts", "is_approximate", "Decimal"]

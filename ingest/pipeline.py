@@ -1,0 +1,168 @@
+"""One report, all or nothing, across the stores.
+
+1. parse, chunk, extract facts, check consistency and embed — all in memory, so a bad file fails
+   before anything is written;
+2. write the vectors tagged with the new version;
+3. commit the SQLite rows (report, sections, chunks + keyword tokens, facts, findings) in one
+   transaction: the commit point;
+4. remove the vectors of older versions.
+Readers only see the committed version; leftovers of a crash between steps are dropped when the
+stores are next opened.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Literal
+
+import numpy as np
+
+from ingest.chunks import make_chunks
+from ingest.consistency import check_report
+from ingest.metadata import extract_metadata
+from ingest.narrative import narrative_facts
+from ingest.readers import ReaderError, read_file, supported_suffixes
+from ingest.sections import find_sections
+from ingest.tables.extract import extract_tables
+from reportqa.config import PIPELINE_VERSION
+from reportqa.stores import Stores
+from reportqa.stores.keywords import tokenize
+from reportqa.types import Chunk, ParsedReport
+
+Status = Literal["ingested", "unchanged", "replaced", "rejected"]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    path: str
+    status: Status
+    report_id: str | None = None
+    message: str = ""
+    n_chunks: int = 0
+    n_facts: int = 0
+    n_findings: int = 0
+
+
+class NotAReportError(ReaderError):
+    """The file reads as text but is not a recognisable annual report."""
+
+
+def make_report_id(body: str | None, year: int | None, path: Path) -> str:
+    """Stable across runs and content changes: the body and year, else the file name."""
+    base = f"{body}-{year}" if body and year else (f"{body}" if body else path.stem)
+    safe = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", base).strip("._-")
+    return safe[:80] or "report"
+
+
+def parse_report(path: Path, *, body: str | None = None, year: int | None = None) -> ParsedReport:
+    """Read and analyse one file in memory. Raises ReaderError (naming the file) for bad input."""
+    path = Path(path)
+    read = read_file(path)
+    text = read.text
+    sections = find_sections("_", text)
+    tables = extract_tables("_", text, sections)
+    meta = extract_metadata(text, path, table_format=tables.format_version, title_hint=read.title_hint, body=body, year=year)
+    if len([s for s in sections if s.level == 1 and s.number]) < 2 and not tables.facts and not meta.title:
+        raise NotAReportError(path.name, "no recognisable 政府信息公开工作年度报告: no title, standard sections or statistics tables found")
+    report_id = make_report_id(meta.body, meta.year, path)
+    version = hashlib.sha256(
+        "\x00".join([PIPELINE_VERSION, text, str(meta.body), str(meta.year), read.source_format]).encode()
+    ).hexdigest()[:16]
+    sections = [s.__class__(**{**s.__dict__, "report_id": report_id}) for s in sections]
+    facts = [f.__class__(**{**f.__dict__, "report_id": report_id}) for f in tables.facts]
+    facts += narrative_facts(report_id, text, sections)
+    report = ParsedReport(
+        report_id=report_id, version=version, source_path=str(path), source_format=read.source_format,
+        encoding=read.encoding, text=text, meta=meta, pages=read.pages or (), sections=sections,
+        chunks=make_chunks(report_id, version, text, sections), facts=facts,
+    )
+    report.findings = check_report(report_id, facts)
+    return report
+
+
+def search_text(chunk: Chunk) -> str:
+    """What is embedded and keyword-indexed for a chunk: its section path gives it context."""
+    return f"{chunk.section}：{chunk.text}"
+
+
+def _embed_chunks(stores: Stores, chunks: list[Chunk]) -> np.ndarray:
+    texts = [search_text(c) for c in chunks]
+    hashes = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+    model = stores.embedder.name
+    cached = stores.facts.cached_vectors(model, hashes)
+    missing = sorted({h: t for h, t in zip(hashes, texts) if h not in cached}.items())
+    if missing:
+        vectors = stores.embedder.embed_passages([t for _h, t in missing])
+        fresh = {h: np.asarray(v, dtype=np.float32).tobytes() for (h, _t), v in zip(missing, vectors)}
+        stores.facts.cache_vectors(model, fresh)
+        cached.update(fresh)
+    dim = stores.embedder.dimension
+    return np.stack([np.frombuffer(cached[h], dtype=np.float32) for h in hashes]) if hashes else np.zeros((0, dim), np.float32)
+
+
+def _crash_point(name: str) -> None:
+    # Fault injection for the all-or-nothing tests: the test sets this variable in a child process.
+    if os.environ.get("REPORTQA_TEST_CRASH_AT") == name:
+        os._exit(17)
+
+
+def store_report(stores: Stores, report: ParsedReport) -> Status:
+    previous = stores.facts.report_version(report.report_id)
+    if previous == report.version:
+        return "unchanged"
+    vectors = _embed_chunks(stores, report.chunks)
+    tokens = {c.chunk_id: " ".join(tokenize(search_text(c))) for c in report.chunks}
+    stores.vectors.add(report.chunks, vectors, report.version)
+    _crash_point("after_vectors")
+    stores.facts.commit_report(report, tokens)
+    _crash_point("after_commit")
+    stores.vectors.delete_other_versions(report.report_id, report.version)
+    return "replaced" if previous else "ingested"
+
+
+def ingest_file(stores: Stores, path: Path, *, body: str | None = None, year: int | None = None) -> IngestResult:
+    try:
+        report = parse_report(path, body=body, year=year)
+    except ReaderError as exc:
+        return IngestResult(str(path), "rejected", message=str(exc))
+    except (OSError, ValueError) as exc:
+        return IngestResult(str(path), "rejected", message=f"{Path(path).name}: {exc}")
+    status = store_report(stores, report)
+    return IngestResult(str(path), status, report.report_id, "", len(report.chunks), len(report.facts), len(report.findings))
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the report files inside folders (recursively, sorted)."""
+    out: list[Path] = []
+    suffixes = supported_suffixes()
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes))
+        else:
+            out.append(p)
+    return out
+
+
+def ingest_paths(stores: Stores, paths: Iterable[str | Path], *, body: str | None = None, year: int | None = None,
+                 progress: bool = True, on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    files = expand_paths(paths)
+    results = []
+    bar = None
+    if progress and len(files) > 1:
+        from tqdm import tqdm
+        bar = tqdm(total=len(files), unit="report", file=sys.stderr, desc="ingest")
+    for f in files:
+        result = ingest_file(stores, f, body=body, year=year)
+        results.append(result)
+        if on_result:
+            on_result(result)
+        if bar:
+            bar.update(1)
+            bar.set_postfix_str(f"{f.name[:30]}: {result.status}")
+    if bar:
+        bar.close()
+    return results

@@ -1,0 +1,179 @@
+"""The `reportqa` command: a thin layer over ingest/, retrieval/ and the stores."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from reportqa.config import Settings
+
+
+def _stores(args):
+    from reportqa.stores import Stores
+    return Stores(Settings.from_env(getattr(args, "home", None)))
+
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import ingest_paths
+    stores = _stores(args)
+    results = ingest_paths(stores, args.paths, body=args.body, year=args.year, progress=not args.quiet)
+    rejected = [r for r in results if r.status == "rejected"]
+    for r in results:
+        if r.status != "rejected":
+            print(f"{r.status:9} {r.report_id}  ({r.n_chunks} chunks, {r.n_facts} facts, {r.n_findings} findings)  {r.path}")
+    if not results:
+        print("no report files found in " + ", ".join(args.paths), file=sys.stderr)
+        return 2
+    for r in rejected:
+        print(f"rejected  {r.message}", file=sys.stderr)
+    print(f"{len(results) - len(rejected)} stored or unchanged, {len(rejected)} rejected", file=sys.stderr)
+    return 1 if rejected else 0
+
+
+def cmd_reports(args) -> int:
+    from retrieval.scope import body_links
+    stores = _stores(args)
+    reports = stores.facts.list_reports()
+    links = body_links(reports)
+    if args.json:
+        print(json.dumps([{**asdict(r), "id": r.report_id, "linked": links.get(r.report_id, [])} for r in reports],
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not reports:
+        print("no reports stored yet: reportqa ingest PATH")
+    for r in reports:
+        linked = f"  same body as: {', '.join(links[r.report_id])}" if links.get(r.report_id) else ""
+        print(f"{r.report_id}\t{r.body}\t{r.year}\tformat {r.format_version}\t{r.n_chunks} chunks\t{r.n_facts} facts\t{r.n_findings} findings{linked}")
+    return 0
+
+
+def _require_report(stores, report_id: str):
+    report = stores.facts.get_report(report_id)
+    if report is None:
+        known = ", ".join(r.report_id for r in stores.facts.list_reports()) or "none"
+        print(f"no report {report_id!r}; stored reports: {known}", file=sys.stderr)
+    return report
+
+
+def cmd_show(args) -> int:
+    stores = _stores(args)
+    if _require_report(stores, args.report_id) is None:
+        return 2
+    sys.stdout.write(stores.facts.report_text(args.report_id))
+    return 0
+
+
+def cmd_tables(args) -> int:
+    stores = _stores(args)
+    if _require_report(stores, args.report_id) is None:
+        return 2
+    facts = stores.facts.facts(args.report_id)
+    if args.json:
+        print(json.dumps([
+            {"table": f.table, "row": f.row_label, "column": f.column_label, "row_key": f.row_key, "column_key": f.column_key,
+             "value": None if f.value is None else (int(f.value) if f.value == f.value.to_integral_value() else float(f.value)),
+             "value_text": None if f.value is None else str(f.value), "raw": f.raw, "unit": f.unit, "kind": f.kind,
+             "start": f.start, "end": f.end, "value_start": f.value_start, "value_end": f.value_end}
+            for f in facts], ensure_ascii=False, indent=1))
+        return 0
+    for f in facts:
+        value = "(blank)" if f.value is None else str(f.value)
+        print(f"{f.table}\t{f.row_label}\t{f.column_label}\t{value}\t{f.unit}\t[{f.start}:{f.end}]")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from retrieval.audit import audit_lines
+    stores = _stores(args)
+    if args.report_id and _require_report(stores, args.report_id) is None:
+        return 2
+    for line in audit_lines(stores, args.report_id):
+        print(line)
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from retrieval.answer import answer_to_dict, format_answer
+    from retrieval.pipeline import QuestionAnswerer
+    qa = QuestionAnswerer(_stores(args))
+    questions = [args.question] if args.question else [line.strip() for line in sys.stdin if line.strip()]
+    for q in questions:
+        answer = qa.ask(q)
+        if args.json:
+            print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
+        else:
+            print(format_answer(answer))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from retrieval.evaluate import run_eval
+    report = run_eval(_stores(args), Path(args.file))
+    print(report.summary())
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from app.web import serve
+    serve(Settings.from_env(getattr(args, "home", None)), host=args.host, port=args.port, seed_dir=args.seed)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportqa", description="Question answering over 政府信息公开工作年度报告.")
+    parser.add_argument("--home", help="store folder (default: $REPORTQA_HOME or ~/.reportqa)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="ingest report files or folders")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--body", help="issuing body, overriding what the text says")
+    p.add_argument("--year", type=int, help="report year, overriding what the text says")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("reports", help="list stored reports")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reports)
+
+    p = sub.add_parser("show", help="print a report's canonical text")
+    p.add_argument("report_id")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("tables", help="print every extracted fact of a report")
+    p.add_argument("report_id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tables)
+
+    p = sub.add_parser("audit", help="consistency findings")
+    p.add_argument("report_id", nargs="?")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("ask", help="ask a question (no argument: one question per line on stdin)")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="evaluate on a JSONL question file")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the web chat")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--seed", default=None, help="folder of reports ingested on first start (default: the bundled sample)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""SQLite store: reports (with their canonical text), sections, chunks, facts, findings.
+
+It holds the commit point of an ingest: `commit_report` writes every row of one report version
+in one transaction and drops the previous version's rows; the `reports` row names the version
+that readers may see. Other stores (vectors) are filtered by that committed version.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+from reportqa.types import Chunk, Fact, Finding, PageSpan, ParsedReport, Section, StoredReport
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+  report_id TEXT PRIMARY KEY, version TEXT NOT NULL, body TEXT, year INTEGER, published TEXT, title TEXT,
+  format_version TEXT, place TEXT, body_type TEXT, source_path TEXT, source_format TEXT, encoding TEXT,
+  text TEXT NOT NULL, pages TEXT NOT NULL, ingested_at TEXT DEFAULT (datetime('now')),
+  n_chunks INTEGER, n_facts INTEGER, n_findings INTEGER
+);
+CREATE TABLE IF NOT EXISTS sections (
+  report_id TEXT, path TEXT, number TEXT, level INTEGER, heading TEXT, start INTEGER, "end" INTEGER
+);
+CREATE TABLE IF NOT EXISTS chunks (
+  chunk_id TEXT PRIMARY KEY, report_id TEXT, section TEXT, start INTEGER, "end" INTEGER, kind TEXT,
+  text TEXT, tokens TEXT
+);
+CREATE TABLE IF NOT EXISTS facts (
+  report_id TEXT, table_key TEXT, row_key TEXT, row_label TEXT, column_key TEXT, column_label TEXT,
+  value TEXT, raw TEXT, unit TEXT, start INTEGER, "end" INTEGER, value_start INTEGER, value_end INTEGER, kind TEXT
+);
+CREATE TABLE IF NOT EXISTS findings (
+  report_id TEXT, rule TEXT, message TEXT, expected TEXT, found TEXT, cells TEXT, spans TEXT
+);
+CREATE TABLE IF NOT EXISTS embedding_cache (
+  model TEXT, text_hash TEXT, vector BLOB, PRIMARY KEY (model, text_hash)
+);
+CREATE INDEX IF NOT EXISTS facts_by_report ON facts(report_id, table_key, row_key);
+CREATE INDEX IF NOT EXISTS facts_by_cell ON facts(table_key, row_key, column_key);
+CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id);
+CREATE INDEX IF NOT EXISTS sections_by_report ON sections(report_id);
+CREATE INDEX IF NOT EXISTS findings_by_report ON findings(report_id);
+"""
+
+
+class FactStore:
+    """The relational side of reportqa (SQLite by default; PostgreSQL later behind the same methods)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._conn() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # ------------------------------------------------------------ write side
+    def commit_report(self, report: ParsedReport, chunk_tokens: dict[str, str]) -> None:
+        """Replace report R by its new version in one transaction: the commit point of an ingest."""
+        conn = self._conn()
+        with conn:
+            rid = report.report_id
+            for table in ("sections", "chunks", "facts", "findings", "reports"):
+                conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
+            m = report.meta
+            conn.execute(
+                "INSERT INTO reports (report_id, version, body, year, published, title, format_version, place, body_type,"
+                " source_path, source_format, encoding, text, pages, n_chunks, n_facts, n_findings)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (rid, report.version, m.body, m.year, m.published, m.title, m.format_version, m.place, m.body_type,
+                 report.source_path, report.source_format, report.encoding, report.text,
+                 json.dumps([[p.start, p.end, p.page, p.ocr] for p in report.pages]),
+                 len(report.chunks), len(report.facts), len(report.findings)),
+            )
+            conn.executemany(
+                'INSERT INTO sections VALUES (?,?,?,?,?,?,?)',
+                [(rid, s.path, s.number, s.level, s.heading, s.start, s.end) for s in report.sections],
+            )
+            conn.executemany(
+                'INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)',
+                [(c.chunk_id, rid, c.section, c.start, c.end, c.kind, c.text, chunk_tokens.get(c.chunk_id, ""))
+                 for c in report.chunks],
+            )
+            conn.executemany(
+                'INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                [(rid, f.table, f.row_key, f.row_label, f.column_key, f.column_label,
+                  None if f.value is None else str(f.value), f.raw, f.unit, f.start, f.end, f.value_start,
+                  f.value_end, f.kind) for f in report.facts],
+            )
+            conn.executemany(
+                'INSERT INTO findings VALUES (?,?,?,?,?,?,?)',
+                [(rid, x.rule, x.message, x.expected, x.found, json.dumps(x.cells, ensure_ascii=False),
+                  json.dumps(x.spans)) for x in report.findings],
+            )
+
+    def delete_report(self, report_id: str) -> bool:
+        conn = self._conn()
+        with conn:
+            for table in ("sections", "chunks", "facts", "findings"):
+                conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+            return conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,)).rowcount > 0
+
+    # ------------------------------------------------------------ embedding cache
+    def cached_vectors(self, model: str, hashes: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        conn = self._conn()
+        for i in range(0, len(hashes), 500):
+            batch = hashes[i:i + 500]
+            q = f"SELECT text_hash, vector FROM embedding_cache WHERE model = ? AND text_hash IN ({','.join('?' * len(batch))})"
+            out.update({r["text_hash"]: r["vector"] for r in conn.execute(q, [model, *batch])})
+        return out
+
+    def cache_vectors(self, model: str, items: dict[str, bytes]) -> None:
+        conn = self._conn()
+        with conn:
+            conn.executemany("INSERT OR REPLACE INTO embedding_cache VALUES (?,?,?)", [(model, h, v) for h, v in items.items()])
+
+    # ------------------------------------------------------------ read side
+    def committed_versions(self) -> dict[str, str]:
+        return {r["report_id"]: r["version"] for r in self._conn().execute("SELECT report_id, version FROM reports")}
+
+    def report_version(self, report_id: str) -> str | None:
+        row = self._conn().execute("SELECT version FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+        return row["version"] if row else None
+
+    def list_reports(self) -> list[StoredReport]:
+        rows = self._conn().execute(
+            "SELECT report_id, version, body, year, published, title, format_version, source_path, source_format,"
+            " n_chunks, n_facts, n_findings, place, body_type FROM reports ORDER BY body, year"
+        )
+        return [StoredReport(**dict(r)) for r in rows]
+
+    def get_report(self, report_id: str) -> StoredReport | None:
+        return next((r for r in self.list_reports() if r.report_id == report_id), None)
+
+    def report_text(self, report_id: str) -> str | None:
+        row = self._conn().execute("SELECT text FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+        return row["text"] if row else None
+
+    def report_pages(self, report_id: str) -> list[PageSpan]:
+        row = self._conn().execute("SELECT pages FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+        return [PageSpan(a, b, p, bool(o)) for a, b, p, o in json.loads(row["pages"])] if row else []
+
+    def sections(self, report_id: str) -> list[Section]:
+        rows = self._conn().execute('SELECT * FROM sections WHERE report_id = ? ORDER BY start, level', (report_id,))
+        return [Section(r["report_id"], r["path"], r["number"], r["level"], r["heading"], r["start"], r["end"]) for r in rows]
+
+    def chunks(self, report_ids: list[str] | None = None) -> list[tuple[Chunk, str]]:
+        """(chunk, space-joined tokens) of the given reports (all when None)."""
+        q = 'SELECT * FROM chunks'
+        args: list = []
+        if report_ids is not None:
+            q += f" WHERE report_id IN ({','.join('?' * len(report_ids))})"
+            args = list(report_ids)
+        return [(Chunk(r["chunk_id"], r["report_id"], r["section"], r["start"], r["end"], r["text"], r["kind"]), r["tokens"])
+                for r in self._conn().execute(q, args)]
+
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        q = f"SELECT * FROM chunks WHERE chunk_id IN ({','.join('?' * len(ids))})"
+        return {r["chunk_id"]: Chunk(r["chunk_id"], r["report_id"], r["section"], r["start"], r["end"], r["text"], r["kind"])
+                for r in self._conn().execute(q, ids)}
+
+    def facts(self, report_id: str | None = None, *, table: str | None = None, kind: str | None = None) -> list[Fact]:
+        q, args = "SELECT * FROM facts WHERE 1=1", []
+        for column, value in (("report_id", report_id), ("table_key", table), ("kind", kind)):
+            if value is not None:
+                q += f" AND {column} = ?"
+                args.append(value)
+        return [_fact(r) for r in self._conn().execute(q + " ORDER BY report_id, start, value_start", args)]
+
+    def findings(self, report_id: str | None = None) -> list[Finding]:
+        q, args = "SELECT * FROM findings", []
+        if report_id is not None:
+            q += " WHERE report_id = ?"
+            args.append(report_id)
+        return [Finding(r["report_id"], r["rule"], r["message"], r["expected"], r["found"],
+                        tuple(tuple(c) for c in json.loads(r["cells"])), tuple(tuple(s) for s in json.loads(r["spans"])))
+                for r in self._conn().execute(q, args)]
+
+    def generation(self) -> tuple:
+        """Changes whenever any report is committed or deleted (for readers' caches)."""
+        return tuple(self._conn().execute("SELECT count(*), group_concat(version) FROM reports").fetchone())
+
+
+def _fact(r: sqlite3.Row) -> Fact:
+    return Fact(
+        report_id=r["report_id"], table=r["table_key"], row_key=r["row_key"], row_label=r["row_label"],
+        column_key=r["column_key"], column_label=r["column_label"],
+        value=None if r["value"] is None else Decimal(r["value"]), raw=r["raw"], unit=r["unit"],
+        start=r["start"], end=r["end"], value_start=r["value_start"], value_end=r["value_end"], kind=r["kind"],
+    )

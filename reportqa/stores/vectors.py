@@ -1,0 +1,75 @@
+"""Chunk vectors in Chroma (embedded, persistent), through langchain-chroma for search.
+
+Entries carry the report version they belong to; search keeps only hits of committed versions,
+so a version written before a crash and never committed is invisible, and `drop_uncommitted`
+removes it on the next open.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+
+from reportqa.types import Chunk
+
+
+def _collection_name(model_name: str) -> str:
+    # Chroma names: 3-512 chars of [a-zA-Z0-9._-]; one collection per embedding model.
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model_name).strip("-._") or "model"
+    return f"chunks-{slug}"[:200]
+
+
+class VectorStore:
+    def __init__(self, path: Path, embeddings, model_name: str):
+        """`embeddings` is a langchain Embeddings object (used for queries by text)."""
+        path.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+        self._name = _collection_name(model_name)
+        self._collection = self._client.get_or_create_collection(self._name, metadata={"hnsw:space": "cosine"})
+        self._langchain = Chroma(client=self._client, collection_name=self._name, embedding_function=embeddings)
+
+    def add(self, chunks: list[Chunk], vectors: np.ndarray, version: str) -> None:
+        for i in range(0, len(chunks), 1000):
+            batch = chunks[i:i + 1000]
+            self._collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors[i:i + len(batch)].astype(np.float32).tolist(),
+                documents=[c.text for c in batch],
+                metadatas=[{"report_id": c.report_id, "version": version, "section": c.section, "start": c.start,
+                            "end": c.end, "kind": c.kind} for c in batch],
+            )
+
+    def delete_other_versions(self, report_id: str, keep_version: str | None) -> None:
+        where = {"report_id": report_id} if keep_version is None else {
+            "$and": [{"report_id": report_id}, {"version": {"$ne": keep_version}}]}
+        self._collection.delete(where=where)
+
+    def drop_uncommitted(self, committed: dict[str, str]) -> int:
+        """Remove entries whose version is not the committed one (leftovers of a crash)."""
+        got = self._collection.get(include=["metadatas"])
+        stale = [i for i, m in zip(got["ids"], got["metadatas"]) if committed.get(m.get("report_id")) != m.get("version")]
+        for i in range(0, len(stale), 1000):
+            self._collection.delete(ids=stale[i:i + 1000])
+        return len(stale)
+
+    def search(self, query_vector: np.ndarray, k: int, committed: dict[str, str],
+               report_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the best committed chunks, restricted to report_ids."""
+        flt = None
+        if report_ids is not None:
+            flt = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": list(report_ids)}}
+        hits = self._langchain.similarity_search_by_vector_with_relevance_scores(
+            query_vector.astype(np.float32).tolist(), k=k, filter=flt)
+        out = []
+        for doc, distance in hits:
+            meta = doc.metadata
+            if committed.get(meta.get("report_id")) == meta.get("version"):
+                out.append((doc.id, 1.0 - float(distance)))
+        return out
+
+    def count(self) -> int:
+        return self._collection.count()
