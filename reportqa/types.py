@@ -139,9 +139,11 @@ class StoredReport:
 
 @dataclass(frozen=True)
 class CellRef:
-    table: str
-    row: str
-    column: str
+    table: str  # canonical table key
+    row: str  # row label as written
+    column: str  # column label as written
+    row_key: str = ""
+    column_key: str = ""
 
 
 @dataclass(frozen=True)

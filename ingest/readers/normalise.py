@@ -21,6 +21,8 @@ _SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u202f"}
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_SPACE_RE = re.compile(rf"(?<=[{CJK}“”‘’])[ \t]+(?=[{CJK}“”‘’])")
+_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_PUNCT_SPACE_RE = re.compile(rf"[ \t]+(?=[{_PUNCT}])|(?<=[{_PUNCT}])[ \t]+")
 _MULTI_SPACE_RE = re.compile(r"[ \t]{2,}")
 _CJK_CHAR_RE = re.compile(rf"[{CJK}“”‘’]")
 
@@ -51,7 +53,7 @@ def fix_chars(text: str) -> str:
 
 def squeeze_spaces(text: str) -> str:
     """Remove spaces between two CJK characters (justified or letter-spaced text), collapse runs."""
-    text = _CJK_SPACE_RE.sub("", text)
+    text = _PUNCT_SPACE_RE.sub("", _CJK_SPACE_RE.sub("", text))
     return _MULTI_SPACE_RE.sub(" ", text).strip()
 
 

@@ -1,0 +1,283 @@
+"""PDF reports (text layer) via pdfplumber: ruled tables become tab-separated rows, the rest
+becomes paragraphs (layout-wrapped lines joined), page headers/footers/page numbers dropped.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from ingest.readers.errors import ReaderError
+from ingest.readers.normalise import (HEADING_RE, LABEL_START_RE, TextBuilder, clean_cell, fix_chars,
+                                      is_number, is_page_number, join_pieces, meaningful_title,
+                                      rows_to_lines)
+from reportqa.types import ReaderOutput
+
+_EDGE_ZONE = 0.1  # top/bottom share of the page where running headers and page numbers live
+_OCR_HINT = ("it has no text layer (a scanned PDF); OCR is not available here: install it with "
+             "`apt-get install tesseract-ocr tesseract-ocr-chi-sim` and `pip install pytesseract`, "
+             "or provide a PDF with a text layer")
+
+
+def read_pdf(path: Path) -> ReaderOutput:
+    import pdfplumber
+
+    path = Path(path)
+    head = path.read_bytes()[:1024]
+    if not head.strip():
+        raise ReaderError(path.name, "the file is empty")
+    if b"%PDF" not in head:
+        raise ReaderError(path.name, "this is not a PDF file (no %PDF header)")
+    try:
+        with pdfplumber.open(path) as pdf:
+            title = _metadata_title(pdf)
+            pages = [_read_page(page) for page in pdf.pages]
+    except ReaderError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for broken files
+        message = f"{type(exc).__name__} {exc}".lower()
+        if "password" in message or "encrypt" in message:
+            raise ReaderError(path.name, "the PDF is encrypted (password-protected); save an unprotected copy") from exc
+        raise ReaderError(path.name, f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})") from exc
+    if not pages:
+        raise ReaderError(path.name, "the PDF has no pages")
+    if sum(len(item["text"]) for items, _ in pages for item in items if item["kind"] == "line") + \
+            sum(len(item["rows"]) for items, _ in pages for item in items if item["kind"] == "table") < 20:
+        raise ReaderError(path.name, _OCR_HINT if shutil.which("tesseract") is None
+                          else "it has no text layer (a scanned PDF); run OCR on it first (e.g. ocrmypdf -l chi_sim)")
+    _drop_running_lines(pages)
+    text, spans = _assemble(pages)
+    return ReaderOutput(text=text, source_format="pdf", encoding="pdf", pages=spans,
+                        title_hint=title or _first_page_title(pages))
+
+
+def _metadata_title(pdf) -> str | None:
+    try:
+        raw = pdf.doc.info[0].get("Title") if pdf.doc.info else None
+    except Exception:
+        return None
+    if hasattr(raw, "resolve"):
+        raw = raw.resolve()
+    if isinstance(raw, bytes):
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raw = raw.decode("utf-16", errors="ignore")
+        else:
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raw = raw.decode("latin-1")
+    return meaningful_title(raw) if isinstance(raw, str) else None
+
+
+def _visible(obj) -> bool:
+    # Word/WPS exports paint white, unstroked rectangles behind text lines; they are not ruling lines.
+    if obj.get("object_type") == "rect" and not obj.get("stroke"):
+        colour = obj.get("non_stroking_color")
+        if colour in ((1, 1, 1), (1.0, 1.0, 1.0), (1,), 1, [1, 1, 1]):
+            return False
+    return True
+
+
+def _outline(bbox):
+    x0, top, x1, bottom = bbox
+    h = [dict(x0=x0, x1=x1, top=y, bottom=y, width=x1 - x0, height=0, object_type="line") for y in (top, bottom)]
+    v = [dict(x0=x, x1=x, top=top, bottom=bottom, width=0, height=bottom - top, object_type="line") for x in (x0, x1)]
+    return h, v
+
+
+def _find_tables(page):
+    tables = [t for t in page.find_tables() if _is_table(t.extract())]
+    if not tables:
+        return []
+    # Close cells whose outer border is missing (e.g. the top edge of a table continued from the
+    # previous page) by adding each table's outline as explicit ruling lines, then look again.
+    h, v = [], []
+    for t in tables:
+        hh, vv = _outline(_extent(page, t.bbox))
+        h += hh
+        v += vv
+    found = page.find_tables({"explicit_horizontal_lines": h, "explicit_vertical_lines": v})
+    return [(t.bbox, t.extract()) for t in found if _is_table(t.extract())]
+
+
+def _extent(page, bbox):
+    """The table's box grown to the ends of its vertical rulings: a row cut by the page break has
+    side and column rules but no bottom rule, so pdfplumber leaves it out of the table."""
+    x0, top, x1, bottom = bbox
+    for e in page.vertical_edges if hasattr(page, "vertical_edges") else []:
+        if x0 - 1 <= e["x0"] <= x1 + 1 and e["bottom"] >= top and e["top"] <= bottom:
+            top, bottom = min(top, e["top"]), max(bottom, e["bottom"])
+    return x0, top, x1, bottom
+
+
+def _is_table(rows) -> bool:
+    return len(rows) >= 1 and any(sum(1 for c in row if c not in (None, "")) >= 2 for row in rows)
+
+
+def _read_page(page):
+    page = page.filter(_visible)
+    tables = _find_tables(page)
+
+    def outside(obj):
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b, _ in tables)
+
+    items = [{"kind": "table", "top": b[1], "rows": rows} for b, rows in tables]
+    for line in page.filter(outside).extract_text_lines(strip=True, return_chars=True):
+        text = fix_chars(line["text"]).strip()
+        if not text:
+            continue
+        chars = line["chars"]
+        size = statistics.median(c["size"] for c in chars)
+        in_edge = line["bottom"] < page.height * _EDGE_ZONE or line["top"] > page.height * (1 - _EDGE_ZONE)
+        if in_edge and is_page_number(text):
+            continue
+        items.append({"kind": "line", "top": line["top"], "x0": line["x0"], "x1": line["x1"], "size": size,
+                      "text": text, "edge": in_edge, "cells": _gap_cells(chars, size)})
+    items.sort(key=lambda it: it["top"])
+    return _text_tables(items), page.height
+
+
+def _gap_cells(chars, size):
+    """Split a text line at wide gaps: cells of a table drawn without ruling lines."""
+    cells, current, prev = [], [], None
+    for c in sorted(chars, key=lambda c: c["x0"]):
+        if prev is not None and c["x0"] - prev["x1"] > 1.8 * size:
+            cells.append("".join(current))
+            current = []
+        current.append(c["text"])
+        prev = c
+    cells.append("".join(current))
+    return [clean_cell(c) for c in cells if c.strip()]
+
+
+def _text_tables(items):
+    """Runs of lines that split into >= 3 wide-gap cells with >= 2 numbers become a table."""
+    out, run = [], []
+    for it in items + [None]:
+        tabular = it is not None and it["kind"] == "line" and len(it["cells"]) >= 3 \
+            and sum(is_number(c) for c in it["cells"]) >= 2
+        if tabular:
+            run.append(it)
+            continue
+        if run:
+            out.append({"kind": "table", "top": run[0]["top"], "rows": [r["cells"] for r in run]})
+            run = []
+        if it is not None:
+            out.append(it)
+    return out
+
+
+def _drop_running_lines(pages) -> None:
+    """Running headers/footers: the same line in the top/bottom zone of at least half the pages."""
+    if len(pages) < 3:
+        return
+    counts = Counter(it["text"] for items, _ in pages for it in items if it["kind"] == "line" and it["edge"])
+    running = {t for t, n in counts.items() if n >= max(2, len(pages) // 2)}
+    for items, _ in pages:
+        items[:] = [it for it in items if not (it["kind"] == "line" and it["edge"] and it["text"] in running)]
+
+
+def _assemble(pages):
+    lines = [it for items, _ in pages for it in items if it["kind"] == "line"]
+    sizes = Counter(round(it["size"]) for it in lines) or Counter({12: 1})
+    body = sizes.most_common(1)[0][0]
+    body_lines = [it for it in lines if round(it["size"]) == body and len(it["text"]) > 8] or lines or [{"x0": 0, "x1": 1e9}]
+    left = min(statistics.median_low([it["x0"] for it in body_lines]), min(it["x0"] for it in body_lines) + 4)
+    right = max(it["x1"] for it in body_lines)
+
+    builder = TextBuilder()
+    para: list[tuple[str, int]] = []
+    table: list[tuple[list[list[str]], int]] = []  # segments (rows, page) of the table being read
+    prev = None
+
+    def flush():
+        nonlocal para, table
+        if para:
+            _add_paragraph(builder, para)
+        for i, (rows, page_no) in enumerate(table):
+            lines_ = rows_to_lines(rows)
+            if lines_:
+                builder.add("\n".join(lines_), page_no, sep="\n" if i else "\n\n")
+        para, table = [], []
+
+    for page_no, (items, _height) in enumerate(pages, start=1):
+        for idx, it in enumerate(items):
+            if it["kind"] == "table":
+                rows = [[clean_cell(c) for c in row] for row in it["rows"]]
+                if table and idx == 0 and table[-1][1] == page_no - 1:
+                    _repair_split_labels(table[-1][0], rows)  # the table goes on over the page break
+                else:
+                    flush()
+                table.append((rows, page_no))
+                prev = None
+                continue
+            if table:
+                flush()
+            if prev is not None and not _starts_paragraph(it, prev, left, right, body):
+                para.append((it["text"], page_no))
+            else:
+                flush()
+                para = [(it["text"], page_no)]
+            prev = it
+    flush()
+    return builder.result()
+
+
+def _starts_paragraph(it, prev, left, right, body) -> bool:
+    size, psize = it["size"], prev["size"]
+    if size > 1.2 * body and psize > 1.2 * body and abs(size - psize) < 1:
+        return False  # a title set over several lines
+    if abs(size - psize) > 1.5 or HEADING_RE.match(it["text"]):
+        return True
+    if it["x0"] > left + 1.2 * size:  # first-line indent, or a centred line
+        return True
+    return prev["x1"] < right - 1.5 * psize  # the previous line stopped short: it ended a paragraph
+
+
+def _add_paragraph(builder: TextBuilder, pieces) -> None:
+    text = join_pieces(p for p, _ in pieces)
+    first_page = pieces[0][1]
+    builder.add(text, first_page)
+    # A paragraph running over a page break: mark where the next page's part begins.
+    head = join_pieces(p for p, pg in pieces if pg == first_page)
+    if len(head) < len(text) and text.startswith(head):
+        cut = len(head) + (1 if text[len(head)] == " " else 0)
+        later = [pg for _, pg in pieces if pg != first_page]
+        builder.marks.append((builder.length - len(text) + cut, later[0]))
+
+
+_CONT_RE = re.compile(r"^[\u4e00-\u9fff]")
+
+
+def _repair_split_labels(prev_rows, rows) -> None:
+    """A group label broken by the page break ('（四）无' / '法提供'): the continued table's first row
+    carries a label fragment that does not start a label; glue it to the label above it."""
+    if not rows or not prev_rows or len(rows[0]) != len(prev_rows[-1]):
+        return
+    first = rows[0]
+    for col, cell in enumerate(first):
+        if not cell or is_number(cell) or LABEL_START_RE.match(cell) or not _CONT_RE.match(cell):
+            continue
+        for row in reversed(prev_rows):
+            if row[col]:
+                if not is_number(row[col]):
+                    row[col] += cell
+                    first[col] = ""
+                break
+
+
+def _first_page_title(pages) -> str | None:
+    """The largest-type lines at the top of page 1 (the report title), if set larger than the body."""
+    lines = [it for it in pages[0][0] if it["kind"] == "line"] if pages else []
+    if len(lines) < 2:
+        return None
+    big = max(it["size"] for it in lines)
+    if big < 1.15 * statistics.median(it["size"] for it in lines):
+        return None
+    picked = [it["text"] for it in lines if abs(it["size"] - big) < 1][:3]
+    return meaningful_title(join_pieces(picked))
