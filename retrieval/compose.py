@@ -1,0 +1,86 @@
+"""Citations and answer text. Quotes are always canonical_text[start:end] of a stored report."""
+from __future__ import annotations
+
+import re
+
+from ingest.chunks import sentence_spans
+from ingest.sections import section_at
+from prompts import render
+from reportqa.stores import Stores
+from reportqa.stores.keywords import tokenize
+from reportqa.types import CellRef, Citation, Fact, StoredReport
+from retrieval.hybrid import Passage
+
+
+class CitationBuilder:
+    """Builds citations for one question, caching report texts, sections and pages."""
+
+    def __init__(self, stores: Stores):
+        self.stores = stores
+        self._cache: dict[str, tuple] = {}
+        self.citations: list[Citation] = []
+
+    def _report(self, report_id: str):
+        if report_id not in self._cache:
+            facts = self.stores.facts
+            self._cache[report_id] = (facts.get_report(report_id), facts.report_text(report_id) or "",
+                                      facts.sections(report_id), facts.report_pages(report_id))
+        return self._cache[report_id]
+
+    def add(self, report_id: str, start: int, end: int, cell: CellRef | None = None, score: float | None = None) -> int:
+        """Add a citation (deduplicated) and return its 1-based number."""
+        for i, c in enumerate(self.citations, 1):
+            if c.report_id == report_id and c.start == start and c.end == end and c.cell == cell:
+                return i
+        report, text, sections, pages = self._report(report_id)
+        section = section_at(sections, start)
+        page = next((p.page for p in pages if p.start <= start < p.end), None)
+        self.citations.append(Citation(
+            report_id=report_id, title=(report.title or "") if report else "", body=(report.body or "") if report else "",
+            year=report.year if report else None, section=section.path if section else "",
+            start=start, end=end, quote=text[start:end], cell=cell, page=page if len(pages) > 1 else None, score=score,
+        ))
+        return len(self.citations)
+
+    def add_fact(self, fact: Fact) -> int:
+        cell = None
+        if fact.kind == "table":
+            cell = CellRef(fact.table, fact.row_label, fact.column_label, fact.row_key, fact.column_key)
+        return self.add(fact.report_id, fact.start, fact.end, cell)
+
+    def best_sentences(self, passage: Passage, question: str, limit: int = 2) -> tuple[int, int]:
+        """The span of the sentences of a passage that share most words with the question."""
+        _report, text, _s, _p = self._report(passage.chunk.report_id)
+        q = set(tokenize(question))
+        spans = sentence_spans(text, passage.chunk.start, passage.chunk.end)
+        spans = [s for s in spans if not _is_heading(text[s[0]:s[1]])] or spans
+        if not spans:
+            return passage.chunk.start, passage.chunk.end
+        scored = [(sum(len(t) for t in q & set(tokenize(text[a:b]))), i) for i, (a, b) in enumerate(spans)]
+        best_score, best_i = max(scored, key=lambda si: (si[0], -si[1]))
+        if best_score == 0:
+            return spans[0][0], spans[min(len(spans), limit) - 1][1]
+        end_i = best_i
+        if limit > 1 and best_i + 1 < len(spans) and scored[best_i + 1][0] > 0:
+            end_i = best_i + 1
+        return spans[best_i][0], spans[end_i][1]
+
+
+def _is_heading(sentence: str) -> bool:
+    return len(sentence) <= 30 and bool(re.match(r"^[（(]?[一二三四五六七八九十]+[）)、.]", sentence.strip()))
+
+
+def report_name(report: StoredReport | None) -> str:
+    if report is None:
+        return ""
+    return f"{report.body or report.report_id}{report.year or ''}年"
+
+
+def searched_names(reports: list[StoredReport], limit: int = 8) -> str:
+    names = [f"{r.body or r.report_id}{r.year or ''}年报告" for r in reports]
+    if len(names) > limit:
+        return "、".join(names[:limit]) + f" 等 {len(names)} 份报告"
+    return "、".join(names) or "（无）"
+
+
+__all__ = ["CitationBuilder", "report_name", "searched_names", "render"]

@@ -1,0 +1,111 @@
+"""Exact figures from the facts store: one cell, a group total, a share, a difference.
+
+Every figure carries the facts it was computed from, so the answer can cite each cell.
+Arithmetic is Decimal; nothing is estimated.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from ingest.consistency import narrative_cell_for
+from reportqa.stores.facts import FactStore
+from reportqa.stores.keywords import tokenize
+from reportqa.types import Fact
+from retrieval.lexicon import CellQuery, flatten
+
+
+@dataclass
+class Figure:
+    report_id: str
+    value: Decimal | None  # None: the cell exists but is blank
+    unit: str
+    parts: list[Fact]  # the cells (or narrative facts) it comes from
+    label: str
+    is_sum: bool = False
+
+
+def lookup(facts: FactStore, report_id: str, query: CellQuery) -> Figure | None:
+    cells = {(f.row_key, f.column_key): f for f in facts.facts(report_id, table=query.table)}
+    if not cells:
+        return None
+    columns = query.columns or tuple(sorted({c for (_r, c) in cells}))[:1]
+    parts = [cells[(r, c)] for r in query.rows for c in columns if (r, c) in cells]
+    if not parts:
+        # 2019 tables name some columns differently (处理决定数量 vs 本年处理决定数量): take the row's only match.
+        alt = [f for (r, c), f in cells.items() if r in query.rows and any(c.endswith(x) or x.endswith(c) for x in columns)]
+        parts = alt
+    if not parts:
+        return None
+    unit = parts[0].unit
+    if len(parts) == 1:
+        return Figure(report_id, parts[0].value, unit, parts, query.label)
+    total = sum((p.value for p in parts if p.value is not None), Decimal(0))
+    return Figure(report_id, total, unit, parts, query.label, is_sum=True)
+
+
+def narrative_restatement(facts: FactStore, figure: Figure) -> Fact | None:
+    """A narrative sentence that states the same table figure with a different number."""
+    if len(figure.parts) != 1 or figure.value is None:
+        return None
+    cell = figure.parts[0]
+    target = (cell.table, cell.row_key, cell.column_key)
+    for fact in facts.facts(figure.report_id, kind="narrative"):
+        if narrative_cell_for(fact) == target and fact.value != figure.value:
+            return fact
+    return None
+
+
+_UNIT_CUE = re.compile(r"多少(条|个|件|项|次|场|家|篇|期|份|人次|人|万元|元)|(\d+)?(条|个|件|项|次)")
+_GENERIC = set("多少 数量 一共 共 总共 合计 报告 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 中 里 有 是 为 了 达到 全市 我市 市 县 区".split())
+
+
+def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str, exclude_words: set[str]) -> tuple[Fact, float] | None:
+    """The narrative number whose clause shares the most words with the question (None if too few)."""
+    flat = flatten(question)
+    q_tokens = {t for t in tokenize(flat) if t not in _GENERIC and t not in exclude_words and not t.isdigit()}
+    if not q_tokens:
+        return None
+    unit_cue = _UNIT_CUE.search(flat)
+    wanted_unit = unit_cue.group(1) if unit_cue and unit_cue.group(1) else None
+    wants_rate = bool(re.search(r"率|百分|%|比例", flat))
+    best, best_score = None, 0.0
+    for rid in report_ids:
+        for fact in facts.facts(rid, kind="narrative"):
+            f_tokens = set(tokenize(fact.row_label))
+            overlap = q_tokens & f_tokens
+            if not overlap:
+                continue
+            score = sum(len(t) for t in overlap) / max(4, sum(len(t) for t in q_tokens))
+            if wanted_unit and fact.unit.lstrip("余") == wanted_unit:
+                score += 0.25
+            if wants_rate and fact.unit in ("%", "％"):
+                score += 0.3
+            if score > best_score:
+                best, best_score = fact, score
+    return (best, best_score) if best is not None and best_score >= 0.45 else None
+
+
+def share(numerator: Figure, denominator: Figure) -> Decimal | None:
+    if numerator.value is None or not denominator.value:
+        return None
+    return (numerator.value * 100 / denominator.value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal | None) -> str:
+    """A value as people write it: 30, not 30.000; 1856.554 stays exact."""
+    if value is None:
+        return "（空）"
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return format(value.normalize(), "f")
+
+
+def as_number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+__all__ = ["Figure", "lookup", "narrative_restatement", "best_narrative_fact", "share", "plain", "as_number"]

@@ -1,0 +1,172 @@
+"""The question router: scope → numeric (facts) | narrative (hybrid search) | none → Answer.
+
+Routes are tried in order and the first that can answer wins; a question that no route can
+answer gets an honest "not found" naming what was searched.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from prompts import render
+from reportqa.stores import Stores
+from reportqa.stores.keywords import tokenize
+from reportqa.types import Answer, StoredReport
+from retrieval.compose import CitationBuilder, report_name, searched_names
+from retrieval.figures import as_number, best_narrative_fact, lookup, narrative_restatement, plain, share
+from retrieval.followup import contextualize
+from retrieval.hybrid import search_passages
+from retrieval.lexicon import CellQuery, flatten, is_numeric_question, match_cells
+from retrieval.scope import place_levels, resolve_scope
+
+# Words that say nothing about the topic: a passage must share topic words with the question.
+_NON_TOPIC = set("报告 年度 政府信息公开 政府 信息 公开 工作 情况 怎么 怎样 如何 什么 哪些 哪个 是否 说 写 提到 提及 内容 方面 有关 关于 介绍 一下 主要 具体 请 问 有 没有 进行 开展 做 做了 了 的 市 县 区 年 今年 去年 本年 里 中 对 呢 吗 是 多少 几".split())
+TOPIC_COVERAGE_MIN = 0.5
+
+
+class QuestionAnswerer:
+    def __init__(self, stores: Stores):
+        self.stores = stores
+
+    def ask(self, question: str, *, bodies: list[str] | None = None, years: list[int] | None = None,
+            history: list[str] | None = None) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise ValueError("empty question")
+        reports = self.stores.facts.list_reports()
+        if not reports:
+            return Answer(question, "none", render("no_reports"))
+        effective = contextualize(question, history or [], reports)
+        scope = resolve_scope(effective, reports, bodies=bodies, years=years)
+        if scope.missing:
+            available = searched_names([r for r in reports if not bodies or r.body in bodies])
+            return Answer(question, "none", render("not_in_collection", name=scope.missing, available=available))
+        in_scope = [r for r in reports if r.report_id in set(scope.report_ids)]
+        answer = None
+        if is_numeric_question(effective):
+            answer = self._numeric(question, effective, in_scope, scope.named)
+        if answer is None:
+            answer = self._narrative(question, effective, in_scope)
+        return answer
+
+    # ------------------------------------------------------------------ numeric route
+    def _numeric(self, question: str, effective: str, reports: list[StoredReport], named: bool) -> Answer | None:
+        query = match_cells(effective)
+        if query is not None:
+            answer = self._from_cells(question, effective, query, reports, named)
+            if answer is not None:
+                return answer
+        return self._from_narrative_numbers(question, effective, reports)
+
+    def _from_cells(self, question, effective, query: CellQuery, reports, named) -> Answer | None:
+        flat = flatten(effective)
+        wants_share = bool(re.search(r"率|占比|比例|百分之几|百分比", flat)) and "增长" not in flat
+        if wants_share and re.search(r"受理率|办结率|答复率", flat):
+            return None  # rates stated in the narrative, not computable from the table
+        cites = CitationBuilder(self.stores)
+        sentences, values, used = [], [], []
+        for report in reports[:8]:
+            figure = lookup(self.stores.facts, report.report_id, query)
+            if figure is None:
+                continue
+            used.append(report.report_id)
+            name = report_name(report) if (len(reports) > 1 or named) else ""
+            label = f"{query.column_label}{query.label}" if query.column_label else query.label
+            if wants_share and query.table == "applications":
+                denominator_query = CellQuery("applications", ("办理结果总计",), query.columns, "本年度办理结果总计", "")
+                denominator = lookup(self.stores.facts, report.report_id, denominator_query)
+                pct = share(figure, denominator) if denominator else None
+                if pct is not None:
+                    for p in figure.parts + denominator.parts:
+                        cites.add_fact(p)
+                    sentences.append(render("share", report=name, label=label, value=plain(pct),
+                                            numerator_label=label, numerator=plain(figure.value),
+                                            denominator_label="办理结果总计", denominator=plain(denominator.value),
+                                            unit=figure.unit))
+                    values.append((pct, "%"))
+                    continue
+            if figure.is_sum:
+                parts = [render("group_part", label=p.row_label if len(query.rows) > 1 else p.column_label,
+                                value=plain(p.value), unit=p.unit, ref=cites.add_fact(p)) for p in figure.parts]
+                sentences.append(render("group", report=name, label=label, value=plain(figure.value), unit=figure.unit,
+                                        parts="；".join(parts)))
+            elif figure.value is None:
+                sentences.append(render("cell_blank", report=name, label=label, ref=cites.add_fact(figure.parts[0])))
+            else:
+                sentences.append(render("cell", report=name, label=label, value=plain(figure.value), unit=figure.unit,
+                                        ref=cites.add_fact(figure.parts[0])))
+            values.append((figure.value, figure.unit))
+            conflict = narrative_restatement(self.stores.facts, figure)
+            if conflict is not None:
+                sentences.append(render("mismatch", clause=conflict.row_label, narrative_value=plain(conflict.value),
+                                        unit=conflict.unit.lstrip("余"), table_value=plain(figure.value),
+                                        ref=cites.add_fact(conflict)))
+        if not sentences:
+            return None
+        text = "\n".join(sentences)
+        if len(used) > 1 and not named:
+            text = render("several_reports", reports=searched_names([r for r in reports if r.report_id in used])) + "\n" + text
+        value, unit = values[0] if len(values) == 1 else (None, values[0][1] if values else None)
+        return Answer(question, "table", text, as_number(value), unit, used, cites.citations)
+
+    def _from_narrative_numbers(self, question, effective, reports) -> Answer | None:
+        exclude = set()
+        for r in reports:
+            for level in place_levels(r.place):
+                exclude.update(tokenize(level))
+        found = best_narrative_fact(self.stores.facts, [r.report_id for r in reports], effective, exclude)
+        if found is None:
+            return None
+        fact, _score = found
+        report = next(r for r in reports if r.report_id == fact.report_id)
+        cites = CitationBuilder(self.stores)
+        ref = cites.add(fact.report_id, fact.start, fact.end)
+        name = report_name(report) if len(reports) > 1 else ""
+        approx = "约" if fact.unit.startswith("余") else ""
+        text = render("narrative_value", report=name, label=fact.row_key, value=approx + plain(fact.value),
+                      unit=fact.unit.lstrip("余") + ("余" if approx else ""), clause=fact.row_label, ref=ref)
+        return Answer(question, "table", text, as_number(fact.value), fact.unit.lstrip("余"), [fact.report_id], cites.citations)
+
+    # ------------------------------------------------------------------ narrative route
+    def _narrative(self, question: str, effective: str, reports: list[StoredReport]) -> Answer:
+        ids = [r.report_id for r in reports]
+        passages = search_passages(self.stores, effective, ids)
+        topic = self._topic_tokens(effective, reports)
+        supported = [p for p in passages if _coverage(topic, p) >= TOPIC_COVERAGE_MIN]
+        if not supported:
+            return Answer(question, "none", render("none", searched=searched_names(reports)), reports=ids)
+        cites = CitationBuilder(self.stores)
+        by_report = {r.report_id: r for r in reports}
+        lines, used = [], []
+        chosen = supported[:4]
+        order = list(dict.fromkeys(p.chunk.report_id for p in chosen))
+        for passage in sorted(chosen, key=lambda p: order.index(p.chunk.report_id)):
+            rid = passage.chunk.report_id
+            if rid not in used:
+                used.append(rid)
+                lines.append(render("text_intro", report=report_name(by_report[rid])))
+            start, end = cites.best_sentences(passage, effective)
+            ref = cites.add(rid, start, end, score=round(passage.score, 4))
+            cite = cites.citations[ref - 1]
+            lines.append(render("text_passage", section=cite.section.split(" / ")[-1], quote=cite.quote, ref=ref))
+        return Answer(question, "text", "\n".join(lines), reports=used, citations=cites.citations)
+
+    def _topic_tokens(self, question: str, reports: list[StoredReport]) -> set[str]:
+        names = set()
+        for r in reports:
+            for part in [r.body or "", *place_levels(r.place)]:
+                names.update(tokenize(part))
+        return {t for t in tokenize(question) if t not in _NON_TOPIC and t not in names and not re.fullmatch(r"\d+", t)}
+
+
+def _coverage(topic: set[str], passage) -> float:
+    if not topic:
+        return 0.0
+    text = passage.chunk.section + passage.chunk.text
+    hay = set(tokenize(text))
+    flat = flatten(text)
+    covered = sum(len(t) for t in topic if t in hay or t in flat)
+    return covered / sum(len(t) for t in topic)
+
+
+__all__ = ["QuestionAnswerer", "Decimal"]

@@ -1,0 +1,148 @@
+"""Which reports a question is about: bodies named loosely, years, filters, follow-ups.
+
+A body is matched at its most specific place level (洪泽区 matches 淮安市洪泽区人民政府; 上海市
+does not match 上海市黄浦区), plus its body type when the question names one (自然资源局).
+A place the question names that no report has is "not in the collection", never a neighbour.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from reportqa.types import StoredReport
+
+_LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州|盟|地区|区|县|旗|镇|乡|街道)")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
+_PLACE_MENTION = re.compile(r"([\u4e00-\u9fff]{2,7}?(?:省|市|县|区|旗|镇|乡))")
+_BODY_TYPE_MENTION = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办公厅|中心|厅|署|政府))")
+_NOT_PLACES = {"全市", "本市", "我市", "该市", "全区", "本区", "我区", "全县", "本县", "我县", "各区", "各县", "市区", "城区", "社区", "地区", "小区", "园区", "辖区", "各市"}
+_GOVERNMENT = {"人民政府", "政府", "市政府", "县政府", "区政府", "镇政府", "乡政府"}
+
+
+def place_levels(place: str | None) -> list[str]:
+    return _LEVEL.findall(place or "")
+
+
+def _stem(level: str) -> str:
+    return re.sub(r"(自治区|自治州|省|市|州|盟|地区|区|县|旗|镇|乡|街道)$", "", level)
+
+
+@dataclass
+class Scope:
+    report_ids: list[str]
+    years: list[int] = field(default_factory=list)
+    named: bool = False  # the question (or its context) named a body
+    missing: str | None = None  # a body the question names that is not in the collection
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def question_years(question: str, reports: list[StoredReport]) -> list[int]:
+    flat = _flat(question)
+    years = [int(y) for y in _YEAR.findall(flat)]
+    known = sorted({r.year for r in reports if r.year})
+    if known:
+        latest = known[-1]
+        if re.search(r"今年|本年度报告|最新", flat) and not years:
+            years.append(latest)
+        if re.search(r"去年|上一年|上年度|前一年", flat) and not years and not re.search(r"上年结转|去年结转", flat):
+            years.append(latest - 1)
+        if re.search(r"前年", flat) and not years:
+            years.append(latest - 2)
+    return sorted(set(years))
+
+
+def _body_score(flat_q: str, report: StoredReport) -> float:
+    score = 0.0
+    if report.body and report.body in flat_q:
+        return 10.0
+    levels = place_levels(report.place)
+    if levels:
+        last = levels[-1]
+        if last in flat_q or (len(_stem(last)) >= 2 and _stem(last) in flat_q):
+            score += 5.0
+            for upper in levels[:-1]:
+                if upper in flat_q or _stem(upper) in flat_q:
+                    score += 0.5
+    body_type = report.body_type or ""
+    if score and body_type and body_type not in _GOVERNMENT and (body_type in flat_q or body_type[:2] in flat_q):
+        score += 2.0
+    return score
+
+
+def _mentioned_places(flat_q: str) -> list[str]:
+    places = []
+    for m in _PLACE_MENTION.finditer(flat_q):
+        p = m.group(1)
+        p = re.sub(r"^(请问|关于|对于|在|从|和|与|的|年|了)+", "", p)
+        if len(p) >= 3 and p not in _NOT_PLACES and not re.match(r"^(各|全|本|我|该|每)", p):
+            places.append(p)
+    return places
+
+
+def _mentioned_body_type(flat_q: str) -> str | None:
+    m = _BODY_TYPE_MENTION.search(flat_q)
+    if not m:
+        return None
+    word = m.group(1)
+    for prefix in _mentioned_places(flat_q):
+        word = word.replace(prefix, "")
+    return word if word and word not in _GOVERNMENT and not word.endswith("政府") else None
+
+
+def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[str] | None = None,
+                  years: list[int] | None = None) -> Scope:
+    pool = [r for r in reports if (not bodies or r.body in bodies) and (not years or r.year in years)]
+    flat_q = _flat(question)
+    asked_years = question_years(question, reports)
+    scored = [(r, _body_score(flat_q, r)) for r in pool]
+    best = max((s for _r, s in scored), default=0.0)
+    named = best > 0
+    if named:
+        chosen = [r for r, s in scored if s == best]
+        wanted_type = _mentioned_body_type(flat_q)
+        if wanted_type and not any(wanted_type in (r.body or "") for r in chosen):
+            return Scope([], asked_years, named=True, missing=_missing_name(flat_q, wanted_type))
+    else:
+        places = _mentioned_places(flat_q)
+        if places:
+            return Scope([], asked_years, named=True, missing=places[0])
+        chosen = pool
+    if asked_years:
+        in_year = [r for r in chosen if r.year in asked_years]
+        if not in_year:
+            return Scope([], asked_years, named=named, missing=f"{_names(chosen)}{'、'.join(map(str, asked_years))}年")
+        chosen = in_year
+    return Scope([r.report_id for r in chosen], asked_years, named=named)
+
+
+def _names(reports: list[StoredReport]) -> str:
+    return "、".join(sorted({r.body or r.report_id for r in reports}))
+
+
+def _missing_name(flat_q: str, body_type: str) -> str:
+    places = _mentioned_places(flat_q)
+    return (places[0] if places else "") + body_type
+
+
+def body_links(reports: list[StoredReport]) -> dict[str, list[str]]:
+    """Reports of the same issuing body in other years: same most specific place and body type."""
+    def key(r: StoredReport):
+        levels = place_levels(r.place)
+        return (levels[-1] if levels else r.body, r.body_type or "") if r.body else None
+
+    groups: dict = {}
+    for r in reports:
+        k = key(r)
+        if k is not None:
+            groups.setdefault(k, []).append(r)
+    links = {}
+    for members in groups.values():
+        for r in members:
+            others = [o.report_id for o in members if o.report_id != r.report_id and o.year != r.year]
+            if others:
+                links[r.report_id] = others
+    return links
