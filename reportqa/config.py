@@ -48,7 +48,9 @@ class Settings:
 
     @property
     def models_dir(self) -> Path:
-        return self.home / "models"
+        # The converted embedding model can live apart from the stores (shared by several homes).
+        override = os.environ.get("REPORTQA_MODELS_DIR")
+        return Path(override).expanduser() if override else self.home / "models"
 
     @property
     def uploads_dir(self) -> Path:
