@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_SEPARATOR = re.compile(r"\t|\||[ \u3000]{2,}")
+_TAB = re.compile(r"\t")
+_PIPE = re.compile(r"\|")
+_SPACES = re.compile(r"[ \u3000]{2,}")
 _MARKDOWN_RULE = re.compile(r"^[\s|:\-—+]+$")
 _PAGE_FOOTER = re.compile(r"^(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d+\s*页(?:\s*[,，/共]\s*共?\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
 _NUMBER = re.compile(r"^[+\-－]?[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?$")
@@ -86,8 +88,10 @@ def split_cells(text: str, start: int, end: int) -> list[Cell]:
 
 
 def _split_line(line: str) -> list[tuple[str, int]]:
+    # One kind of separator per line: tabs, else pipes, else runs of spaces (PDF text layouts).
+    separator = _TAB if "\t" in line else _PIPE if "|" in line else _SPACES
     pieces, last = [], 0
-    for match in _SEPARATOR.finditer(line):
+    for match in separator.finditer(line):
         pieces.append((line[last:match.start()], last))
         last = match.end()
     pieces.append((line[last:], last))

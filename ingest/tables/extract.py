@@ -132,15 +132,18 @@ def _read_labelled_rows(report_id: str, spec: TableSpec, cells: list[Cell], fmt:
     columns = spec.columns_for(fmt)
     hits = _collect_rows(spec, cells)
     column_labels = _column_labels_as_written(cells, columns)
-    facts: list[Fact] = []
-    seen: set[str] = set()
+    chosen: dict[str, _RowHit] = {}
     for hit in hits:
-        if hit.key in seen or not hit.values:
-            continue
-        seen.add(hit.key)
+        has_values = any(v.text for v in hit.values)
+        if not has_values and best_match(hit.label, columns) is not None:
+            continue  # a column header that looks like a row label (总计)
+        if hit.key not in chosen or (has_values and not any(v.text for v in chosen[hit.key].values)):
+            chosen[hit.key] = hit
+    facts: list[Fact] = []
+    for hit in sorted(chosen.values(), key=lambda h: h.label_cells[0].start):
         assigned = _assign_columns(hit, columns, spec, problems)
         row_start = hit.label_cells[0].start
-        row_end = max(c.end for c in hit.values if c.text)
+        row_end = max((c.end for c in hit.values if c.text), default=hit.label_cells[-1].end)
         for column, cell in assigned:
             facts.append(Fact(
                 report_id=report_id, table=spec.key, row_key=hit.key, row_label=hit.label,
@@ -193,7 +196,8 @@ def _collect_rows(spec: TableSpec, cells: list[Cell]) -> list[_RowHit]:
             continue
         current = None
         pending.append(cell)
-    return [h for h in hits if any(v.text for v in h.values)]
+    # A row label with no value after it is a row of blank cells (layouts that drop empty cells).
+    return [h for h in hits if any(v.text for v in h.values) or not h.is_group_candidate]
 
 
 def _match_row(spec: TableSpec, label: str, group: str | None) -> LabelledKey | None:
@@ -226,6 +230,9 @@ def _assign_columns(hit: _RowHit, columns: tuple[LabelledKey, ...], spec: TableS
     values = list(hit.values)
     while values and not values[-1].text:
         values.pop()
+    if not values:
+        blank = Cell("", hit.label_cells[-1].end, hit.label_cells[-1].end, hit.label_cells[-1].line)
+        return [(c, blank) for c in columns if not c.optional]
     required = [c for c in columns if not c.optional]
     while len(values) > len(required) and not values[0].text:
         values.pop(0)
