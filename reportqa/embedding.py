@@ -183,9 +183,9 @@ def _write_folder(m: dict, out: Path) -> None:
     tok_config = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": m["MAXP"],
                   "clean_up_tokenization_spaces": False, **special}
     st_config = {"max_seq_length": m["MAXP"], "do_lower_case": False}
-    modules = [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-               {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-               {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]
+    modules = [{"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.models.{kind}"}
+               for i, (path, kind) in enumerate([("", "Transformer"), ("1_Pooling", "Pooling"),
+                                                 ("2_Normalize", "Normalize")])]
     pooling = {"word_embedding_dimension": m["H"], "pooling_mode_mean_tokens": True}
     (out / "1_Pooling").mkdir()
     (out / "2_Normalize").mkdir()
@@ -224,9 +224,12 @@ def convert_bundled_model(target_dir: Path, source: Path | None = None) -> Path:
         m = _parse(source.read_bytes())
         _write_folder(m, tmp)
         del m
-        marker = {"query_prefix": "query: ", "passage_prefix": "passage: ", "source": f"{SOURCE_PACKAGE}/{SOURCE_FILE}",
-                  "source_sha256": SOURCE_SHA256, "converter_version": CONVERTER_VERSION}
+        marker = {"query_prefix": "query: ", "passage_prefix": "passage: ",
+                  "source": f"{SOURCE_PACKAGE}/{SOURCE_FILE}", "source_sha256": SOURCE_SHA256,
+                  "converter_version": CONVERTER_VERSION}
         (tmp / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+        tmp.chmod(0o755)  # mkdtemp and safetensors create owner-only entries
+        (tmp / "model.safetensors").chmod(0o644)
         if target_dir.exists():
             if _marker_ok(target_dir):  # another process finished first
                 return target_dir
@@ -252,7 +255,8 @@ class Embedder:
 
         torch.set_num_threads(os.cpu_count() or 1)
         if model_dir is None:
-            folder = default_model_dir(models_dir if models_dir is not None else Settings.from_env().models_dir)
+            models_dir = models_dir if models_dir is not None else Settings.from_env().models_dir
+            folder = default_model_dir(models_dir)
         else:
             folder = Path(model_dir).expanduser()
         if not (folder / "config.json").is_file() and not (folder / "modules.json").is_file():

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install reportqa into ./.venv. torch is pinned to the CPU build first and constrained for
+# everything after it (an unpinned torch would pull gigabytes of CUDA).
+# Usage: scripts/install.sh [--test]   (--test adds pytest, playwright and Debian's chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+. .venv/bin/activate
+python -m pip install -q --upgrade pip
+python -m pip install -q torch==2.13.0
+if [ "${1:-}" = "--test" ]; then
+  python -m pip install -q -c constraints.txt -e ".[test]"
+  if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "could not install chromium: the browser tests will be skipped" >&2
+  fi
+else
+  python -m pip install -q -c constraints.txt -e .
+fi
