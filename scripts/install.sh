@@ -11,8 +11,8 @@ python -m pip install -q --upgrade pip
 python -m pip install -q torch==2.13.0
 if [ "${1:-}" = "--test" ]; then
   python -m pip install -q -c constraints.txt -e ".[test]"
-  if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+  if { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; } && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
       || echo "could not install chromium: the browser tests will be skipped" >&2
   fi
 else

@@ -1,0 +1,1 @@
+"""The web UI (gradio): `app.web.build_app` / `app.web.serve`."""

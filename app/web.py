@@ -1,0 +1,204 @@
+"""The web chat (gradio): wires the stores, ingestion and the question answerer to a browser UI.
+
+All logic lives in ingest/ and retrieval/; this module only renders and routes.
+"""
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import gradio as gr
+
+from app.render import CSS, chat_markdown, export_markdown, findings_html, sources_html
+from ingest.pipeline import ingest_paths
+from reportqa.config import Settings, configure_offline
+from reportqa.stores import Stores
+from retrieval.answer import answer_to_dict
+from retrieval.pipeline import QuestionAnswerer
+
+UPLOAD_TYPES = [".txt", ".md", ".pdf", ".docx", ".html", ".htm"]
+MAX_UPLOAD_MB = 50
+STATUS = {"ingested": "已入库", "unchanged": "未变化（已存在）", "replaced": "已更新", "rejected": "未入库"}
+EXAMPLES = ["绥芬河市2023年收到多少政府信息公开申请？", "行政处罚决定有多少件？", "存在的主要问题是什么？"]
+SEED_DIR = Path(__file__).resolve().parents[1] / "data"
+# Opening a citation's "在原文中查看" scrolls the full text to the highlighted quote.
+HEAD = """<script>
+document.addEventListener('toggle', (e) => {
+  const d = e.target; if (!d.open || !d.classList || !d.classList.contains('rq-full')) return;
+  const box = d.querySelector('.rq-fulltext'), m = d.querySelector('mark.hit');
+  if (box && m) box.scrollTop = m.offsetTop - box.offsetTop - box.clientHeight / 3;
+}, true);
+</script>"""
+
+
+# System fonts only: the browser must not fetch web fonts (the app runs offline).
+THEME = gr.themes.Soft(font=["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "system-ui", "sans-serif"],
+                       font_mono=["Noto Sans Mono CJK SC", "ui-monospace", "monospace"])
+
+
+def safe_name(name: str) -> str:
+    """A sanitized basename of an uploaded file: no directories, no '..', only word characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    stem, dot, suffix = base.rpartition(".")
+    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", stem if dot else base).strip("._-")[:80] or "report"
+    suffix = suffix.lower() if dot and "." + suffix.lower() in UPLOAD_TYPES else "txt"
+    return f"{stem}.{suffix}"
+
+
+def seed_if_empty(stores: Stores, seed_dir: str | Path | None = None) -> None:
+    if not stores.facts.list_reports():
+        ingest_paths(stores, [Path(seed_dir) if seed_dir else SEED_DIR], progress=False)
+
+
+def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
+    configure_offline()
+    stores = stores or Stores(settings)
+    exports = settings.home / "exports"
+    qa = QuestionAnswerer(stores)
+
+    def choices():
+        reports = stores.facts.list_reports()
+        bodies = sorted({r.body for r in reports if r.body})
+        years = sorted({str(r.year) for r in reports if r.year}, reverse=True)
+        return gr.update(choices=bodies), gr.update(choices=years)
+
+    def report_rows():
+        return [[r.report_id, r.body or "", r.year or "", r.format_version, r.n_chunks, r.n_facts, r.n_findings]
+                for r in stores.facts.list_reports()]
+
+    def refresh():
+        ids = [r.report_id for r in stores.facts.list_reports()]
+        return (report_rows(), gr.update(choices=ids, value=None), *choices(), findings_html(stores))
+
+    def respond(message, chat, bodies, years, turns):
+        question = (message or "").strip()
+        if not question:
+            yield "", chat, gr.skip(), turns, gr.skip()
+            return
+        chat = chat + [{"role": "user", "content": question}, {"role": "assistant", "content": "正在检索…"}]
+        yield "", chat, gr.skip(), turns, gr.skip()
+        try:
+            answer = qa.ask(question, bodies=list(bodies or []) or None, years=[int(y) for y in years or []] or None,
+                            history=[t["question"] for t in turns])
+        except Exception as exc:  # shown in the chat; the conversation goes on
+            chat[-1] = {"role": "assistant", "content": f"处理问题时出错：{html.escape(str(exc))}"}
+            yield "", chat, gr.skip(), turns, gr.skip()
+            return
+        text = chat_markdown(answer)
+        step = max(8, len(text) // 12)
+        for n in range(step, len(text), step):  # stream the composed answer
+            chat[-1] = {"role": "assistant", "content": text[:n]}
+            yield "", chat, gr.skip(), turns, gr.skip()
+            time.sleep(0.02)
+        chat[-1] = {"role": "assistant", "content": text}
+        turns = turns + [answer_to_dict(answer)]
+        exports.mkdir(parents=True, exist_ok=True)
+        path = exports / f"reportqa-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.md"
+        path.write_text(export_markdown(turns), encoding="utf-8")
+        yield "", chat, sources_html(stores, answer), turns, gr.update(value=str(path), interactive=True)
+
+    def ingest(files, progress=gr.Progress()):
+        rows = []
+        files = files or []
+        for i, f in enumerate(files):
+            src = Path(f if isinstance(f, str) else f.name)
+            name = safe_name(src.name)
+            progress((i, len(files)), desc=f"正在入库 {name}")
+            if "." + src.name.rpartition(".")[2].lower() not in UPLOAD_TYPES:
+                rows.append([name, STATUS["rejected"], "", "不支持的文件类型"])
+                continue
+            if src.stat().st_size > MAX_UPLOAD_MB * 2**20:
+                rows.append([name, STATUS["rejected"], "", f"文件超过 {MAX_UPLOAD_MB} MB"])
+                continue
+            dest = settings.uploads_dir / uuid.uuid4().hex[:12] / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            for r in ingest_paths(stores, [dest], progress=False):
+                rows.append([name, STATUS.get(r.status, r.status), r.report_id or "", r.message])
+                if r.status in ("rejected", "unchanged"):  # keep only the copies a stored report came from
+                    shutil.rmtree(dest.parent, ignore_errors=True)
+        progress((len(files), len(files)), desc="完成")
+        return (rows, None, *refresh())
+
+    def delete(report_id):
+        msg = ""
+        if report_id:
+            msg = f"已删除 {report_id}" if stores.delete_report(report_id) else f"未找到 {report_id}"
+        return (gr.update(value=msg, visible=bool(msg)), *refresh())
+
+    def ask_api(question: str) -> dict:
+        """Ask one question; returns the answer object (same as `reportqa ask --json`)."""
+        return answer_to_dict(qa.ask(question))
+
+    with gr.Blocks(title="reportqa · 政府信息公开年度报告问答") as demo:
+        gr.HTML("<div class='rq-title'><h1>reportqa · 政府信息公开年度报告问答</h1>"
+                "<p>就已入库的《政府信息公开工作年度报告》提问：每个答案都附原文引用，数字直接取自报告表格。"
+                "可按发布机关、年份筛选；追问（如「那2022年呢？」）会沿用上文。</p></div>")
+        turns = gr.State([])
+        with gr.Tab("问答"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=5):
+                    with gr.Row():
+                        bodies = gr.Dropdown(label="发布机关", multiselect=True, choices=[], scale=3, elem_id="rq-bodies")
+                        years = gr.Dropdown(label="年份", multiselect=True, choices=[], scale=2, elem_id="rq-years")
+                    chat = gr.Chatbot(label="对话", height=460, elem_id="rq-chat", buttons=["copy"])
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="输入问题，例如：绥芬河市2023年收到多少政府信息公开申请？",
+                                         show_label=False, scale=6, elem_id="rq-question", lines=1)
+                        send = gr.Button("提问", variant="primary", scale=1, elem_id="rq-send")
+                    gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+                    with gr.Row():
+                        download = gr.DownloadButton("导出对话（Markdown）", interactive=False, size="sm")
+                        clear = gr.Button("新对话", size="sm")
+                with gr.Column(scale=4):
+                    gr.Markdown("#### 引用来源")
+                    sources = gr.HTML(sources_html(stores, None), elem_id="rq-sources")
+        with gr.Tab("报告管理"):
+            uploads = gr.File(label=f"上传报告（.txt .md .pdf .docx .html，单个不超过 {MAX_UPLOAD_MB} MB）",
+                              file_count="multiple", file_types=UPLOAD_TYPES, elem_id="rq-upload", height=160)
+            ingest_btn = gr.Button("入库", variant="primary", elem_id="rq-ingest")
+            results = gr.Dataframe(headers=["文件", "状态", "报告 ID", "说明"], label="入库结果",
+                                   interactive=False, elem_id="rq-results")
+            reports = gr.Dataframe(headers=["报告 ID", "发布机关", "年份", "格式", "段落", "数据", "审核问题"],
+                                   value=report_rows(), label="已入库报告", interactive=False, elem_id="rq-reports")
+            with gr.Row():
+                victim = gr.Dropdown(label="选择要删除的报告", choices=[], scale=3, elem_id="rq-victim")
+                remove = gr.Button("删除报告", variant="stop", scale=1, elem_id="rq-delete")
+            removed = gr.Markdown(visible=False, elem_id="rq-removed")
+        with gr.Tab("一致性审核"):
+            gr.Markdown("各报告表格之间、正文与表格之间的勾稽关系检查结果（有问题的报告仍可问答）。")
+            findings = gr.HTML(findings_html(stores), elem_id="rq-audit")
+
+        private = dict(api_visibility="private")
+        chat_out = [box, chat, sources, turns, download]
+        for trigger in (box.submit, send.click):
+            trigger(respond, [box, chat, bodies, years, turns], chat_out, **private)
+
+        def reset():
+            return [], sources_html(stores, None), [], gr.update(value=None, interactive=False)
+
+        clear.click(reset, None, [chat, sources, turns, download], **private)
+        chat.clear(reset, None, [chat, sources, turns, download], **private)
+        tables_out = [reports, victim, bodies, years, findings]
+        ingest_btn.click(ingest, uploads, [results, uploads, *tables_out], **private)
+        remove.click(delete, victim, [removed, *tables_out], **private)
+        demo.load(refresh, None, tables_out, **private)
+        gr.api(ask_api, api_name="ask")
+    return demo
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, seed_dir: str | Path | None = None) -> None:
+    configure_offline()
+    stores = Stores(settings)
+    seed_if_empty(stores, seed_dir)
+    stores.vectors  # load the embedding model and open the vector store once, before the first user
+    demo = build_app(settings, stores)
+    demo.queue(default_concurrency_limit=4)
+    (settings.home / "exports").mkdir(parents=True, exist_ok=True)
+    demo.launch(server_name=host, server_port=port, share=False, css=CSS, head=HEAD, theme=THEME,
+                max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[str(settings.home / "exports")],
+                footer_links=["api"], run_history=False)

@@ -1,0 +1,74 @@
+"""Starts `reportqa serve` in a subprocess for the web tests (one server per test session).
+
+Import the fixture into a test module with ``from tests.web_server import web_server  # noqa: F401``.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTUP_TIMEOUT = 240  # seeding the sample embeds it with the real model
+
+
+@dataclass
+class WebServer:
+    url: str
+    home: Path
+    log: Path
+
+    def cli(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reportqa", "--home", str(self.home), *args], cwd=ROOT,
+                              env=_env(self.home), capture_output=True, text=True, timeout=timeout)
+
+
+def _env(home: Path) -> dict:
+    env = {**os.environ, "REPORTQA_HOME": str(home), "PYTHONUNBUFFERED": "1", "NO_PROXY": "127.0.0.1,localhost"}
+    env.pop("REPORTQA_TEST_CRASH_AT", None)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def web_server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("reportqa-web-home")
+    port = free_port()
+    log = home / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "reportqa", "--home", str(home), "serve", "--port", str(port)],
+                                cwd=ROOT, env=_env(home), stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + STARTUP_TIMEOUT
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"reportqa serve exited with {proc.returncode}:\n{log.read_text(errors='replace')[-4000:]}")
+            try:
+                with urllib.request.urlopen(url + "/gradio_api/info", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                pytest.fail(f"reportqa serve did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text(errors='replace')[-4000:]}")
+            time.sleep(1)
+        yield WebServer(url, home, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
