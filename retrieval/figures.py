@@ -57,7 +57,7 @@ def narrative_restatement(facts: FactStore, figure: Figure) -> Fact | None:
     return None
 
 
-_UNIT_CUE = re.compile(r"多少(条|个|件|项|次|场|家|篇|期|份|人次|人|万元|元)|(\d+)?(条|个|件|项|次)")
+_UNIT_CUE = re.compile(r"(?:多少|几)(条|个|件|项|次|场|家|篇|期|份|人次|人|万元|元)")
 _GENERIC = set("多少 数量 一共 共 总共 合计 报告 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 中 里 有 是 为 了 达到 全市 我市 市 县 区".split())
 
 
@@ -68,7 +68,7 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str, 
     if not q_tokens:
         return None
     unit_cue = _UNIT_CUE.search(flat)
-    wanted_unit = unit_cue.group(1) if unit_cue and unit_cue.group(1) else None
+    wanted_unit = unit_cue.group(1) if unit_cue else None
     wants_rate = bool(re.search(r"率|百分|%|比例", flat))
     best, best_score = None, 0.0
     for rid in report_ids:
@@ -79,7 +79,7 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str, 
                 continue
             score = sum(len(t) for t in overlap) / max(4, sum(len(t) for t in q_tokens))
             if wanted_unit and fact.unit.lstrip("余") == wanted_unit:
-                score += 0.25
+                score += 0.5
             if wants_rate and fact.unit in ("%", "％"):
                 score += 0.3
             if score > best_score:

@@ -44,11 +44,7 @@ def _default_column(table: str, column) -> tuple[str, ...]:
 def match_cells(question: str) -> CellQuery | None:
     """The lexicon entry whose term is the longest match in the question (ties: first entry)."""
     flat = flatten(question)
-    best, best_len = None, 0
-    for entry in _lexicon()["entries"]:
-        for term in entry["terms"]:
-            if term in flat and len(term) > best_len:
-                best, best_len = (entry, term), len(term)
+    best = _longest_term(flat, "terms") or _longest_term(flat, "weak_terms")
     if best is None:
         return None
     entry, term = best
@@ -61,6 +57,16 @@ def match_cells(question: str) -> CellQuery | None:
             columns, column_label = applicant
     return CellQuery(table=table, rows=tuple(entry["rows"]), columns=columns, label=entry.get("label") or term,
                      term=term, column_label=column_label)
+
+
+def _longest_term(flat: str, field: str):
+    """Longest matching term; on a tie a single cell beats a group (国家秘密 over 不予公开)."""
+    found = [(len(term), entry.get("kind") != "group", -i, entry, term)
+             for i, entry in enumerate(_lexicon()["entries"]) for term in entry.get(field, ()) if term in flat]
+    if not found:
+        return None
+    _l, _k, _i, entry, term = max(found, key=lambda f: f[:3])
+    return entry, term
 
 
 def _applicant_columns(flat: str) -> tuple[tuple[str, ...], str] | None:

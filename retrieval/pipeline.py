@@ -110,10 +110,7 @@ class QuestionAnswerer:
         return Answer(question, "table", text, as_number(value), unit, used, cites.citations)
 
     def _from_narrative_numbers(self, question, effective, reports) -> Answer | None:
-        exclude = set()
-        for r in reports:
-            for level in place_levels(r.place):
-                exclude.update(tokenize(level))
+        exclude = self._name_tokens(reports)
         found = best_narrative_fact(self.stores.facts, [r.report_id for r in reports], effective, exclude)
         if found is None:
             return None
@@ -130,9 +127,12 @@ class QuestionAnswerer:
     # ------------------------------------------------------------------ narrative route
     def _narrative(self, question: str, effective: str, reports: list[StoredReport]) -> Answer:
         ids = [r.report_id for r in reports]
-        passages = search_passages(self.stores, effective, ids)
+        # The body's name says which report, not what about: keep it out of the search query.
+        query = _strip_names(effective, reports)
+        passages = search_passages(self.stores, query, ids, per_report=8)
         topic = self._topic_tokens(effective, reports)
         supported = [p for p in passages if _coverage(topic, p) >= TOPIC_COVERAGE_MIN]
+        supported = _best_per_report(supported, limit=2)
         if not supported:
             return Answer(question, "none", render("none", searched=searched_names(reports)), reports=ids)
         cites = CitationBuilder(self.stores)
@@ -151,12 +151,36 @@ class QuestionAnswerer:
             lines.append(render("text_passage", section=cite.section.split(" / ")[-1], quote=cite.quote, ref=ref))
         return Answer(question, "text", "\n".join(lines), reports=used, citations=cites.citations)
 
-    def _topic_tokens(self, question: str, reports: list[StoredReport]) -> set[str]:
+    @staticmethod
+    def _name_tokens(reports: list[StoredReport]) -> set[str]:
         names = set()
         for r in reports:
-            for part in [r.body or "", *place_levels(r.place)]:
+            for part in [r.body or "", r.body_type or "", *place_levels(r.place)]:
                 names.update(tokenize(part))
+        return names
+
+    def _topic_tokens(self, question: str, reports: list[StoredReport]) -> set[str]:
+        names = self._name_tokens(reports)
         return {t for t in tokenize(question) if t not in _NON_TOPIC and t not in names and not re.fullmatch(r"\d+", t)}
+
+
+def _best_per_report(passages: list, limit: int) -> list:
+    kept, counts = [], {}
+    for p in passages:
+        rid = p.chunk.report_id
+        if counts.get(rid, 0) < limit:
+            kept.append(p)
+            counts[rid] = counts.get(rid, 0) + 1
+    return kept
+
+
+def _strip_names(question: str, reports: list[StoredReport]) -> str:
+    out = question
+    for r in reports:
+        for name in sorted({r.body or "", *place_levels(r.place)}, key=len, reverse=True):
+            if len(name) >= 2:
+                out = out.replace(name, "")
+    return out.strip() or question
 
 
 def _coverage(topic: set[str], passage) -> float:

@@ -1,0 +1,149 @@
+"""Evaluation over a JSONL question file: accuracy per kind, refusals, citation validity, latency.
+
+Each line: {"question", "kind": numeric|narrative|unanswerable, "answer": number | phrase (or a
+list of acceptable phrases) | "UNANSWERABLE", optional "bodies", "years", "history"}.  Numeric is
+right when the table route gives exactly the value and a citation supports it (a quote holds the
+number, or the cited cells sum to it); narrative when a text-route citation quotes the phrase;
+unanswerable when the answer is an honest refusal (route "none").
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+KINDS = ("numeric", "narrative", "unanswerable")
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+
+
+def _rate(flags: list[bool]) -> float:
+    return sum(flags) / len(flags) if flags else float("nan")
+
+
+def _dec(value) -> Decimal | None:
+    try:
+        return None if value is None or isinstance(value, bool) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@dataclass
+class Result:
+    question: str
+    kind: str
+    expected: object
+    route: str
+    answer: str
+    correct: bool
+    seconds: float
+    n_citations: int  # how many citations the answer gave
+    n_valid: int  # how many of them quote exactly text[start:end]
+
+
+@dataclass(repr=False)
+class EvalReport:
+    results: list[Result] = field(default_factory=list)
+
+    def of(self, kind: str | None = None) -> list[Result]:
+        return [r for r in self.results if kind is None or r.kind == kind]
+
+    def accuracy(self, kind: str | None = None) -> float:
+        return _rate([r.correct for r in self.of(kind)])
+
+    def wrongly_refused(self) -> float:
+        return _rate([r.route == "none" for r in self.results if r.kind != "unanswerable"])
+
+    def wrongly_answered(self) -> float:
+        return _rate([r.route != "none" for r in self.of("unanswerable")])
+
+    def citation_validity(self) -> float:
+        total = sum(r.n_citations for r in self.results)
+        return sum(r.n_valid for r in self.results) / total if total else 1.0
+
+    def latency(self, kind: str | None = None, q: float = 0.5) -> float:
+        xs = sorted(r.seconds for r in self.of(kind))  # nearest-rank percentile
+        return xs[min(len(xs) - 1, max(0, round(q * len(xs) + 0.5) - 1))] if xs else float("nan")
+
+    @property
+    def failures(self) -> list[tuple[str, object, str]]:
+        return [(r.question, r.expected, f"[{r.route}] {r.answer}") for r in self.results if not r.correct]
+
+    def summary(self) -> str:
+        lines = [f"{'kind':<14}{'n':>5}{'correct':>9}{'accuracy':>10}{'p50 ms':>9}{'p95 ms':>9}"]
+        for kind, rs in [(k, self.of(k)) for k in (*KINDS, None) if self.of(k)]:
+            lines.append(f"{kind or 'all':<14}{len(rs):>5}{sum(r.correct for r in rs):>9}{self.accuracy(kind):>10.1%}"
+                         f"{self.latency(kind, 0.5) * 1000:>9.0f}{self.latency(kind, 0.95) * 1000:>9.0f}")
+        lines += [f"wrongly refused (answerable → none): {self.wrongly_refused():.1%}",
+                  f"wrongly answered (unanswerable → answer): {self.wrongly_answered():.1%}",
+                  f"citation validity (quote == text[start:end]): {self.citation_validity():.1%} of "
+                  f"{sum(r.n_citations for r in self.results)}"]
+        if self.failures:
+            lines.append(f"failures ({len(self.failures)}):")
+            for q, expected, got in self.failures:
+                lines.append(f"  ✗ {q}\n      expected: {expected}\n      got: {got[:160].replace(chr(10), ' ⏎ ')}")
+        return "\n".join(lines)
+
+
+def load_questions(path: Path) -> list[dict]:
+    items = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            items.append(json.loads(line, parse_float=Decimal))
+            if items[-1].get("kind") not in KINDS or not {"question", "answer"} <= items[-1].keys():
+                raise ValueError(f"{path}:{n}: needs question, answer and kind in {KINDS}")
+    return items
+
+
+def _supports_number(stores, answer, expected: Decimal) -> bool:
+    """A quote holds the number, or (a group total) the cited cells add up to it."""
+    number = re.compile(rf"(?<![\d.]){re.escape(format(expected.normalize(), 'f'))}(?!\.?\d)")
+    if any(number.search(unicodedata.normalize("NFKC", c.quote)) for c in answer.citations):
+        return True
+    cells = [c for c in answer.citations if c.cell is not None]
+    values = {(f.report_id, f.table, f.row_key, f.column_key, f.start): f.value or 0
+              for rid in {c.report_id for c in cells} for f in stores.facts.facts(rid, kind="table")}
+    got = [values.get((c.report_id, c.cell.table, c.cell.row_key, c.cell.column_key, c.start)) for c in cells]
+    return len(cells) > 1 and None not in got and sum(got, Decimal(0)) == expected
+
+
+def _is_correct(stores, item: dict, answer) -> bool:
+    kind, expected = item["kind"], item["answer"]
+    if kind == "unanswerable":
+        return answer.route == "none"
+    if kind == "numeric":
+        got = _dec(answer.value)
+        return (answer.route == "table" and got is not None and got == _dec(expected)
+                and _supports_number(stores, answer, _dec(expected)))
+    phrases = [_flat(p) for p in (expected if isinstance(expected, list) else [expected])]
+    return answer.route == "text" and any(p in _flat(c.quote) for c in answer.citations for p in phrases)
+
+
+def run_eval(stores, path: Path, qa=None) -> EvalReport:
+    from retrieval.pipeline import QuestionAnswerer
+    qa = qa or QuestionAnswerer(stores)
+    texts: dict[str, str | None] = {}
+    if stores.facts.list_reports():  # load the model and indexes first: latency is per question, not start-up
+        stores.embedder.embed_query("预热")
+        stores.vectors, stores.keyword_index()
+    report = EvalReport()
+    for item in load_questions(path):
+        t0 = time.perf_counter()
+        answer = qa.ask(item["question"], bodies=item.get("bodies"), years=item.get("years"),
+                        history=item.get("history"))
+        seconds = time.perf_counter() - t0
+        for c in answer.citations:
+            texts.setdefault(c.report_id, stores.facts.report_text(c.report_id) or "")
+        valid = sum(c.quote == texts[c.report_id][c.start:c.end] for c in answer.citations)
+        report.results.append(Result(item["question"], item["kind"], item["answer"], answer.route, answer.answer,
+                                     _is_correct(stores, item, answer), seconds, len(answer.citations), valid))
+    return report
+
+
+__all__ = ["EvalReport", "Result", "load_questions", "run_eval"]
