@@ -77,34 +77,39 @@ def _leaf_rows(cells) -> list[str]:
     return [r for r in leaves if r in rows]
 
 
+def _sum_rule(report_id, rule: str, total: Fact | None, parts: list[Fact | None], message) -> Finding | None:
+    """total must equal the sum of parts (blank = 0); message(total, summed) words the finding."""
+    present = [p for p in parts if p is not None]
+    if total is None or not present:
+        return None
+    summed = sum((_v(p) for p in present), Decimal(0))
+    if summed == _v(total):
+        return None
+    return _finding(report_id, rule, message(_v(total), summed), summed, _v(total), [total] + present)
+
+
 def _applications_results_total(report_id, cells) -> list[Finding]:
-    out = []
     leaves = _leaf_rows(cells)
+    out = []
     for col in _columns_present(cells, "办理结果总计"):
-        total = cells.get(("applications", "办理结果总计", col))
-        parts = [cells.get(("applications", r, col)) for r in leaves]
-        summed = sum((_v(p) for p in parts), Decimal(0))
-        if total is not None and _v(total) != summed:
-            out.append(_finding(report_id, "applications.results_total",
-                                f"第三部分「{col}」列：（七）总计为 {_v(total)}，各项办理结果之和为 {summed}",
-                                summed, _v(total), [total] + [p for p in parts if p is not None and _v(p)]))
+        finding = _sum_rule(report_id, "applications.results_total", cells.get(("applications", "办理结果总计", col)),
+                            [cells.get(("applications", r, col)) for r in leaves],
+                            lambda total, summed: f"第三部分「{col}」列：（七）总计为 {total}，各项办理结果之和为 {summed}")
+        if finding:
+            out.append(finding)
     return out
 
 
 def _applications_row_totals(report_id, cells) -> list[Finding]:
-    out = []
     rows = sorted({r for (t, r, _c) in cells if t == "applications"})
+    out = []
     for row in rows:
         total = cells.get(("applications", row, "总计"))
-        parts = [cells.get(("applications", row, c)) for c in APPLICANT_COLUMNS]
-        parts = [p for p in parts if p is not None]
-        if total is None or not parts:
-            continue
-        summed = sum((_v(p) for p in parts), Decimal(0))
-        if summed != _v(total):
-            out.append(_finding(report_id, "applications.row_total",
-                                f"第三部分「{total.row_label}」行：总计为 {_v(total)}，各申请人列之和为 {summed}",
-                                summed, _v(total), [total] + parts))
+        finding = _sum_rule(report_id, "applications.row_total", total,
+                            [cells.get(("applications", row, c)) for c in APPLICANT_COLUMNS],
+                            lambda t, summed: f"第三部分「{total.row_label}」行：总计为 {t}，各申请人列之和为 {summed}")
+        if finding:
+            out.append(finding)
     return out
 
 
@@ -112,29 +117,23 @@ def _applications_subtotals(report_id, cells) -> list[Finding]:
     out = []
     for group in _GROUPS:
         for col in _columns_present(cells, group):
-            subtotal = cells.get(("applications", group, col))
             parts = [f for (t, r, c), f in cells.items() if t == "applications" and r.startswith(group + ".") and c == col]
-            summed = sum((_v(p) for p in parts), Decimal(0))
-            if subtotal is not None and parts and _v(subtotal) != summed:
-                out.append(_finding(report_id, "applications.group_total",
-                                    f"第三部分「{group}」小计（{col}）为 {_v(subtotal)}，其各项之和为 {summed}",
-                                    summed, _v(subtotal), [subtotal] + parts))
+            finding = _sum_rule(report_id, "applications.group_total", cells.get(("applications", group, col)), parts,
+                                lambda total, summed: f"第三部分「{group}」小计（{col}）为 {total}，其各项之和为 {summed}")
+            if finding:
+                out.append(finding)
     return out
 
 
 def _review_totals(report_id, cells) -> list[Finding]:
     out = []
     for group in _RESULT_GROUPS:
-        total = cells.get(("review_litigation", "复议诉讼", f"{group}.总计"))
-        parts = [cells.get(("review_litigation", "复议诉讼", f"{group}.{c}")) for c in ("结果维持", "结果纠正", "其他结果", "尚未审结")]
-        parts = [p for p in parts if p is not None]
-        if total is None or not parts:
-            continue
-        summed = sum((_v(p) for p in parts), Decimal(0))
-        if summed != _v(total):
-            out.append(_finding(report_id, "review_litigation.total",
-                                f"第四部分「{group.replace('.', '·')}」：总计为 {_v(total)}，维持、纠正、其他、尚未审结之和为 {summed}",
-                                summed, _v(total), [total] + parts))
+        finding = _sum_rule(
+            report_id, "review_litigation.total", cells.get(("review_litigation", "复议诉讼", f"{group}.总计")),
+            [cells.get(("review_litigation", "复议诉讼", f"{group}.{c}")) for c in ("结果维持", "结果纠正", "其他结果", "尚未审结")],
+            lambda total, summed: f"第四部分「{group.replace('.', '·')}」：总计为 {total}，维持、纠正、其他、尚未审结之和为 {summed}")
+        if finding:
+            out.append(finding)
     return out
 
 
