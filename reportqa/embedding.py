@@ -9,6 +9,7 @@ ordinary sentence-transformers folder (BertModel + mean pooling + L2 normalisati
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -296,6 +297,11 @@ class Embedder:
         return self._encode([self.passage_prefix + t for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
+        # Chat users repeat and rephrase questions; a repeated one costs nothing.
+        return self._cached_query(text).copy()
+
+    @functools.lru_cache(maxsize=2048)
+    def _cached_query(self, text: str) -> np.ndarray:
         return self._encode([self.query_prefix + text])[0]
 
 
