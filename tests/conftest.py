@@ -43,6 +43,7 @@ def collection(settings_factory, tmp_path_factory):
         generate_report(102, format_version="2021", layout="pipe", body="青山市", year=2022),
         generate_report(103, format_version="2019", layout="tab", body="江宁县自然资源局", year=2020),
         generate_report(104, format_version="2021", layout="cell_per_line", body="白河区人民政府", year=2023),
+        generate_report(105, format_version="2021", layout="markdown", body="上海市黄浦区", year=2023),
     ]
     for g in generated:
         g.write(folder / g.suggested_filename())
