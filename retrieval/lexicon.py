@@ -41,13 +41,38 @@ def _default_column(table: str, column) -> tuple[str, ...]:
     return tuple(column) if isinstance(column, list) else (column,)
 
 
-def match_cells(question: str) -> CellQuery | None:
-    """The lexicon entry whose term is the longest match in the question (ties: first entry)."""
+_SEVERAL = re.compile(r"各|分别|和|与|及|以及|、")
+
+
+def match_cells(question: str) -> list[CellQuery]:
+    """What the question asks for: the entry with the longest matching term; when the question
+    joins several figures ("行政复议和行政诉讼各多少件"), every entry whose term does not overlap
+    a longer one, in the order they are asked."""
     flat = flatten(question)
     best = _longest_term(flat, "terms") or _longest_term(flat, "weak_terms")
     if best is None:
-        return None
-    entry, term = best
+        return []
+    chosen = [best]
+    if _SEVERAL.search(flat):
+        for entry, term in _all_terms(flat):
+            if entry is not best[0] and all(entry is not e for e, _t in chosen) and not any(
+                    term in t or t in term for _e, t in chosen):
+                chosen.append((entry, term))
+    chosen.sort(key=lambda et: flat.find(et[1]))
+    return [_cell_query(flat, entry, term) for entry, term in chosen[:4]]
+
+
+def _all_terms(flat: str) -> list[tuple[dict, str]]:
+    """Each entry's longest term found in the question, longest first."""
+    found = []
+    for entry in _lexicon()["entries"]:
+        terms = [t for t in entry["terms"] if t in flat]
+        if terms:
+            found.append((entry, max(terms, key=len)))
+    return sorted(found, key=lambda et: -len(et[1]))
+
+
+def _cell_query(flat: str, entry: dict, term: str) -> CellQuery:
     table = entry["table"]
     columns = _default_column(table, entry.get("column"))
     column_label = ""

@@ -13,6 +13,7 @@ from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
 from reportqa.types import Answer, StoredReport
 from retrieval.compose import CitationBuilder, report_name, searched_names
+from retrieval.crossyear_routes import cross_year_route
 from retrieval.figures import as_number, best_narrative_fact, lookup, narrative_restatement, plain, share
 from retrieval.followup import contextualize
 from retrieval.hybrid import search_passages
@@ -37,6 +38,9 @@ class QuestionAnswerer:
         if not reports:
             return Answer(question, "none", render("no_reports"))
         effective = contextualize(question, history or [], reports)
+        answer = self._across_years_or_bodies(question, effective, reports, bodies, years, history)
+        if answer is not None:
+            return answer
         scope = resolve_scope(effective, reports, bodies=bodies, years=years)
         if scope.missing:
             available = searched_names([r for r in reports if not bodies or r.body in bodies])
@@ -49,16 +53,21 @@ class QuestionAnswerer:
             answer = self._narrative(question, effective, in_scope)
         return answer
 
+    # ------------------------------------------------------------------ across years and bodies
+    def _across_years_or_bodies(self, question, effective, reports, bodies, years, history) -> Answer | None:
+        """Prior-year wording, year-over-year figures, rankings and totals (retrieval/crossyear_routes.py)."""
+        return cross_year_route(self, question, effective, reports, bodies=bodies, years=years, history=history)
+
     # ------------------------------------------------------------------ numeric route
     def _numeric(self, question: str, effective: str, reports: list[StoredReport], named: bool) -> Answer | None:
-        query = match_cells(effective)
-        if query is not None:
-            answer = self._from_cells(question, effective, query, reports, named)
+        queries = match_cells(effective)
+        if queries:
+            answer = self._from_cells(question, effective, queries, reports, named)
             if answer is not None:
                 return answer
         return self._from_narrative_numbers(question, effective, reports)
 
-    def _from_cells(self, question, effective, query: CellQuery, reports, named) -> Answer | None:
+    def _from_cells(self, question, effective, queries: list[CellQuery], reports, named) -> Answer | None:
         flat = flatten(effective)
         wants_share = bool(re.search(r"率|占比|比例|百分之几|百分比", flat)) and "增长" not in flat
         if wants_share and re.search(r"受理率|办结率|答复率", flat):
@@ -66,41 +75,15 @@ class QuestionAnswerer:
         cites = CitationBuilder(self.stores)
         sentences, values, used = [], [], []
         for report in reports[:8]:
-            figure = lookup(self.stores.facts, report.report_id, query)
-            if figure is None:
-                continue
-            used.append(report.report_id)
-            name = report_name(report) if (len(reports) > 1 or named) else ""
-            label = f"{query.column_label}{query.label}" if query.column_label else query.label
-            if wants_share and query.table == "applications":
-                denominator_query = CellQuery("applications", ("办理结果总计",), query.columns, "本年度办理结果总计", "")
-                denominator = lookup(self.stores.facts, report.report_id, denominator_query)
-                pct = share(figure, denominator) if denominator else None
-                if pct is not None:
-                    for p in figure.parts + denominator.parts:
-                        cites.add_fact(p)
-                    sentences.append(render("share", report=name, label=label, value=plain(pct),
-                                            numerator_label=label, numerator=plain(figure.value),
-                                            denominator_label="办理结果总计", denominator=plain(denominator.value),
-                                            unit=figure.unit))
-                    values.append((pct, "%"))
+            for query in queries:
+                figure = lookup(self.stores.facts, report.report_id, query)
+                if figure is None:
                     continue
-            if figure.is_sum:
-                parts = [render("group_part", label=p.row_label if len(query.rows) > 1 else p.column_label,
-                                value=plain(p.value), unit=p.unit, ref=cites.add_fact(p)) for p in figure.parts]
-                sentences.append(render("group", report=name, label=label, value=plain(figure.value), unit=figure.unit,
-                                        parts="；".join(parts)))
-            elif figure.value is None:
-                sentences.append(render("cell_blank", report=name, label=label, ref=cites.add_fact(figure.parts[0])))
-            else:
-                sentences.append(render("cell", report=name, label=label, value=plain(figure.value), unit=figure.unit,
-                                        ref=cites.add_fact(figure.parts[0])))
-            values.append((figure.value, figure.unit))
-            conflict = narrative_restatement(self.stores.facts, figure)
-            if conflict is not None:
-                sentences.append(render("mismatch", clause=conflict.row_label, narrative_value=plain(conflict.value),
-                                        unit=conflict.unit.lstrip("余"), table_value=plain(figure.value),
-                                        ref=cites.add_fact(conflict)))
+                if report.report_id not in used:
+                    used.append(report.report_id)
+                said, value = self._figure_sentences(cites, report, query, figure, wants_share)
+                sentences += said
+                values.append(value)
         if not sentences:
             return None
         text = "\n".join(sentences)
@@ -108,6 +91,38 @@ class QuestionAnswerer:
             text = render("several_reports", reports=searched_names([r for r in reports if r.report_id in used])) + "\n" + text
         value, unit = values[0] if len(values) == 1 else (None, values[0][1] if values else None)
         return Answer(question, "table", text, as_number(value), unit, used, cites.citations)
+
+    def _figure_sentences(self, cites: CitationBuilder, report: StoredReport, query: CellQuery, figure,
+                          wants_share: bool) -> tuple[list[str], tuple]:
+        """The answer sentences for one figure of one report, and (value, unit)."""
+        name = report_name(report)
+        label = f"{query.column_label}{query.label}" if query.column_label else query.label
+        if wants_share and query.table == "applications":
+            denominator_query = CellQuery("applications", ("办理结果总计",), query.columns, "本年度办理结果总计", "")
+            denominator = lookup(self.stores.facts, report.report_id, denominator_query)
+            pct = share(figure, denominator) if denominator else None
+            if pct is not None:
+                for p in figure.parts + denominator.parts:
+                    cites.add_fact(p)
+                return [render("share", report=name, label=label, value=plain(pct), numerator_label=label,
+                               numerator=plain(figure.value), denominator_label="办理结果总计",
+                               denominator=plain(denominator.value), unit=figure.unit)], (pct, "%")
+        if figure.is_sum:
+            parts = [render("group_part", label=_part_label(p, query, figure.parts), value=plain(p.value), unit=p.unit,
+                            ref=cites.add_fact(p)) for p in figure.parts]
+            said = [render("group", report=name, label=label, value=plain(figure.value), unit=figure.unit,
+                           parts="；".join(parts))]
+        elif figure.value is None:
+            said = [render("cell_blank", report=name, label=label, ref=cites.add_fact(figure.parts[0]))]
+        else:
+            said = [render("cell", report=name, label=label, value=plain(figure.value), unit=figure.unit,
+                           ref=cites.add_fact(figure.parts[0]))]
+        conflict = narrative_restatement(self.stores.facts, figure)
+        if conflict is not None:
+            said.append(render("mismatch", clause=conflict.row_label, narrative_value=plain(conflict.value),
+                               unit=conflict.unit.lstrip("余"), table_value=plain(figure.value),
+                               ref=cites.add_fact(conflict)))
+        return said, (figure.value, figure.unit)
 
     def _from_narrative_numbers(self, question, effective, reports) -> Answer | None:
         exclude = self._name_tokens(reports)
@@ -118,7 +133,7 @@ class QuestionAnswerer:
         report = next(r for r in reports if r.report_id == fact.report_id)
         cites = CitationBuilder(self.stores)
         ref = cites.add(fact.report_id, fact.start, fact.end)
-        name = report_name(report) if len(reports) > 1 else ""
+        name = report_name(report)
         approx = "约" if fact.unit.startswith("余") else ""
         text = render("narrative_value", report=name, label=fact.row_key, value=approx + plain(fact.value),
                       unit=fact.unit.lstrip("余") + ("余" if approx else ""), clause=fact.row_label, ref=ref)
@@ -162,6 +177,14 @@ class QuestionAnswerer:
     def _topic_tokens(self, question: str, reports: list[StoredReport]) -> set[str]:
         names = self._name_tokens(reports)
         return {t for t in tokenize(question) if t not in _NON_TOPIC and t not in names and not re.fullmatch(r"\d+", t)}
+
+
+def _part_label(part, query: CellQuery, parts: list) -> str:
+    if len(query.rows) > 1:
+        return part.row_label
+    # Column labels repeat across header groups (总计 under 复议 and under 诉讼): use the key then.
+    same = sum(1 for p in parts if p.column_label == part.column_label)
+    return part.column_label if same == 1 else part.column_key.replace(".", "·")
 
 
 def _best_per_report(passages: list, limit: int) -> list:
