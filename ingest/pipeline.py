@@ -84,13 +84,27 @@ def parse_report(path: Path, *, body: str | None = None, year: int | None = None
     return report
 
 
+_TABLE_NUMBERS = re.compile(r"[\d０-９.．,，/／%\t |]+")
+
+
 def search_text(chunk: Chunk) -> str:
-    """What is embedded and keyword-indexed for a chunk: its section path gives it context."""
-    return f"{chunk.section}：{chunk.text}"
+    """What is embedded and keyword-indexed for a chunk: its section heading gives it context
+    (unless the chunk starts with that heading already)."""
+    heading = chunk.section.split(" / ")[-1]
+    return chunk.text if chunk.text.startswith(heading) else f"{heading}：{chunk.text}"
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the dense model sees. Table chunks lose their runs of numbers: "0\t0\t0\t0" costs
+    tokens (embedding time follows tokens) and says nothing a question's meaning could match;
+    the labels stay, and BM25 still indexes the numbers."""
+    if chunk.kind == "table":
+        return _TABLE_NUMBERS.sub(" ", search_text(chunk)).strip()
+    return search_text(chunk)
 
 
 def _embed_chunks(stores: Stores, chunks: list[Chunk]) -> np.ndarray:
-    texts = [search_text(c) for c in chunks]
+    texts = [embedding_text(c) for c in chunks]
     hashes = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
     model = stores.embedder.name
     cached = stores.facts.cached_vectors(model, hashes)
