@@ -58,7 +58,7 @@ def question_years(question: str, reports: list[StoredReport]) -> list[int]:
 def _body_score(flat_q: str, report: StoredReport) -> float:
     score = 0.0
     if report.body and report.body in flat_q:
-        return 10.0
+        return 10.0 + len(report.body) / 100  # the longest body written out wins (…市 < …市人民政府办公室)
     levels = place_levels(report.place)
     if levels:
         last = levels[-1]
@@ -83,34 +83,56 @@ def _mentioned_places(flat_q: str) -> list[str]:
     return places
 
 
-def _mentioned_body_type(flat_q: str) -> str | None:
-    m = _BODY_TYPE_MENTION.search(flat_q)
+def _mentioned_body_type(flat_q: str, matched: list[StoredReport]) -> str | None:
+    """The kind of body the question names besides the place (自然资源局), if any."""
+    rest = flat_q
+    for r in matched:  # drop the matched place first: 住房和城乡建设局 must not lose its 城乡
+        for level in sorted(place_levels(r.place), key=len, reverse=True):
+            rest = rest.replace(level, " ").replace(_stem(level), " ")
+    m = _BODY_TYPE_MENTION.search(rest)
     if not m:
         return None
-    word = m.group(1)
-    for prefix in _mentioned_places(flat_q):
-        word = word.replace(prefix, "")
+    word = m.group(1).lstrip("的之")
     return word if word and word not in _GOVERNMENT and not word.endswith("政府") else None
+
+
+# Short names people use for departments, expanded before matching.
+_ABBREVIATIONS = {"住建局": "住房和城乡建设局", "人社局": "人力资源和社会保障局", "发改委": "发展和改革委员会",
+                  "卫健委": "卫生健康委员会", "卫健局": "卫生健康局", "市监局": "市场监督管理局", "生态局": "生态环境局",
+                  "农业局": "农业农村局", "交通局": "交通运输局", "应急局": "应急管理局", "自规局": "自然资源和规划局",
+                  "医保局": "医疗保障局", "退役军人局": "退役军人事务局", "政府办": "人民政府办公室"}
+
+
+def _expand_abbreviations(flat_q: str) -> str:
+    for short, full in _ABBREVIATIONS.items():
+        if short in flat_q and full not in flat_q:
+            flat_q = flat_q.replace(short, full)
+    return flat_q
 
 
 def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[str] | None = None,
                   years: list[int] | None = None) -> Scope:
     pool = [r for r in reports if (not bodies or r.body in bodies) and (not years or r.year in years)]
-    flat_q = _flat(question)
+    flat_q = _expand_abbreviations(_flat(question))
     asked_years = question_years(question, reports)
     scored = [(r, _body_score(flat_q, r)) for r in pool]
     best = max((s for _r, s in scored), default=0.0)
     named = best > 0
     if named:
         chosen = [r for r, s in scored if s == best]
-        wanted_type = _mentioned_body_type(flat_q)
+        # A body written out in full needs no second look at its type.
+        full_department = best >= 10 and any(r.body != r.place for r in chosen)
+        wanted_type = None if full_department else _mentioned_body_type(flat_q, chosen)
         if wanted_type and not any(wanted_type in (r.body or "") for r in chosen):
             return Scope([], asked_years, named=True, missing=_missing_name(flat_q, wanted_type))
     else:
         places = _mentioned_places(flat_q)
         if places:
             return Scope([], asked_years, named=True, missing=places[0])
-        chosen = pool
+        wanted_type = _mentioned_body_type(flat_q, [])
+        of_type = [r for r in pool if wanted_type and r.body_type and wanted_type in r.body_type]
+        named = bool(of_type)
+        chosen = of_type or pool
     if asked_years:
         in_year = [r for r in chosen if r.year in asked_years]
         if not in_year:
@@ -128,19 +150,61 @@ def _missing_name(flat_q: str, body_type: str) -> str:
     return (places[0] if places else "") + body_type
 
 
-def body_links(reports: list[StoredReport]) -> dict[str, list[str]]:
-    """Reports of the same issuing body in other years: same most specific place and body type."""
-    def key(r: StoredReport):
-        levels = place_levels(r.place)
-        return (levels[-1] if levels else r.body, r.body_type or "") if r.body else None
+_SAME_TYPE = {"": "人民政府", "政府": "人民政府", "人民政府": "人民政府",
+              "政府办公室": "人民政府办公室", "政府办": "人民政府办公室", "人民政府办公室": "人民政府办公室",
+              "政府办公厅": "人民政府办公厅", "人民政府办公厅": "人民政府办公厅"}
 
-    groups: dict = {}
+
+def body_type_key(body_type: str | None) -> str:
+    """绥芬河市 / 绥芬河市人民政府 / 绥芬河市政府 are one body (the government); 政府办公室 is another."""
+    return _SAME_TYPE.get(body_type or "", body_type or "")
+
+
+def body_groups(reports: list[StoredReport]) -> list[list[StoredReport]]:
+    """Reports grouped by issuing body, across years and ways of writing the body.
+
+    Same body = same most specific place level (洪泽区) and same body type (人民政府 = 政府 = none),
+    with upper levels that do not contradict each other (洪泽区 ~ 淮安市洪泽区; 北京市朝阳区 is not
+    长春市朝阳区). A report without a body, or one that could belong to two contradicting groups,
+    stays on its own."""
+    by_key: dict[tuple, list[StoredReport]] = {}
+    alone: list[list[StoredReport]] = []
     for r in reports:
-        k = key(r)
-        if k is not None:
-            groups.setdefault(k, []).append(r)
+        levels = place_levels(r.place)
+        if not r.body:
+            alone.append([r])
+            continue
+        key = (levels[-1] if levels else r.body, body_type_key(r.body_type) if levels else "")
+        by_key.setdefault(key, []).append(r)
+    groups: list[list[StoredReport]] = []
+    for members in by_key.values():
+        chains: list[tuple[tuple[str, ...], list[StoredReport]]] = []
+        bare = []
+        for r in members:
+            upper = tuple(place_levels(r.place)[:-1])
+            if not upper:
+                bare.append(r)
+                continue
+            for chain in chains:
+                short, long_ = sorted((chain[0], upper), key=len)
+                if long_[len(long_) - len(short):] == short:
+                    chain[1].append(r)
+                    if len(upper) > len(chain[0]):
+                        chains[chains.index(chain)] = (upper, chain[1])
+                    break
+            else:
+                chains.append((upper, [r]))
+        if len(chains) <= 1:
+            groups.append(bare + (chains[0][1] if chains else []))
+        else:  # bare names cannot be told apart: they stay together, apart from the named ones
+            groups += [c[1] for c in chains] + ([bare] if bare else [])
+    return [sorted(g, key=lambda r: (r.year or 0, r.report_id)) for g in groups + alone]
+
+
+def body_links(reports: list[StoredReport]) -> dict[str, list[str]]:
+    """Reports of the same issuing body in other years (see body_groups)."""
     links = {}
-    for members in groups.values():
+    for members in body_groups(reports):
         for r in members:
             others = [o.report_id for o in members if o.report_id != r.report_id and o.year != r.year]
             if others:
