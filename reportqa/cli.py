@@ -94,6 +94,29 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from retrieval.compare import compare_reports, comparison_lines, resolve_pair
+    stores = _stores(args)
+    try:
+        old, new = resolve_pair(stores.facts.list_reports(), args.body, args.years)
+    except LookupError as e:
+        print(str(e).strip('"'), file=sys.stderr)
+        return 2
+    cmp = compare_reports(stores.facts, old.report_id, new.report_id, [args.section] if args.section else None)
+    if args.section and not cmp.sections:
+        print(f"section {args.section!r} is in neither report", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([{"old_report": old.report_id, "new_report": new.report_id, "old_year": old.year,
+                           "new_year": new.year, **s.to_dict()} for s in cmp.sections], ensure_ascii=False, indent=1))
+        return 0
+    print(f"{old.report_id} ({old.year}) → {new.report_id} ({new.year})   "
+          "R = reused word for word, = same, ~ changed ([-old-]{+new+}), - removed, + added")
+    for line in comparison_lines(cmp, stores.facts.report_text(old.report_id) or "", stores.facts.report_text(new.report_id) or ""):
+        print(line)
+    return 0
+
+
 def cmd_ask(args) -> int:
     from retrieval.answer import answer_to_dict, format_answer
     from retrieval.pipeline import QuestionAnswerer
@@ -149,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="consistency findings")
     p.add_argument("report_id", nargs="?")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("compare", help="a body's reports of two years side by side, section by section")
+    p.add_argument("body", help="the body (loosely, e.g. 洪泽区) or a report id")
+    p.add_argument("--section", help="one standard section: 五, 5 or words of its heading (default: all)")
+    p.add_argument("--years", nargs=2, type=int, metavar=("OLD", "NEW"), help="default: the latest year and the one before")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("ask", help="ask a question (no argument: one question per line on stdin)")
     p.add_argument("question", nargs="?")
