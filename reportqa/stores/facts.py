@@ -46,6 +46,10 @@ CREATE INDEX IF NOT EXISTS findings_by_report ON findings(report_id);
 """
 
 
+_REPORT_COLUMNS = ("report_id, version, body, year, published, title, format_version, source_path, source_format,"
+                   " n_chunks, n_facts, n_findings, place, body_type")
+
+
 class FactStore:
     """The relational side of reportqa (SQLite by default; PostgreSQL later behind the same methods)."""
 
@@ -142,14 +146,13 @@ class FactStore:
         return row["version"] if row else None
 
     def list_reports(self) -> list[StoredReport]:
-        rows = self._conn().execute(
-            "SELECT report_id, version, body, year, published, title, format_version, source_path, source_format,"
-            " n_chunks, n_facts, n_findings, place, body_type FROM reports ORDER BY body, year"
-        )
+        rows = self._conn().execute(f"SELECT {_REPORT_COLUMNS} FROM reports ORDER BY body, year")
         return [StoredReport(**dict(r)) for r in rows]
 
     def get_report(self, report_id: str) -> StoredReport | None:
-        return next((r for r in self.list_reports() if r.report_id == report_id), None)
+        row = self._conn().execute(
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+        return StoredReport(**dict(row)) if row else None
 
     def report_text(self, report_id: str) -> str | None:
         row = self._conn().execute("SELECT text FROM reports WHERE report_id = ?", (report_id,)).fetchone()
