@@ -144,6 +144,99 @@ def findings_html(stores) -> str:
     return "".join(parts) or "<div class='rq-empty'>尚无报告。</div>"
 
 
+SECTION_NAMES = {"一": "总体情况", "二": "主动公开政府信息情况", "三": "收到和处理政府信息公开申请情况",
+                 "四": "政府信息公开行政复议、行政诉讼情况", "五": "存在的主要问题及改进情况", "六": "其他需要报告的事项"}
+
+
+def _side(span, edits, which: str, tag: str) -> str:
+    """One side of a changed sentence pair: the words its edits touch wrapped in <del>/<ins>."""
+    text, base = span.text, span.start
+    out, cursor = [], 0
+    for e in edits:
+        rng = e.old if which == "old" else e.new
+        if not rng:
+            continue
+        a, b = rng[0] - base, rng[1] - base
+        out.append(_e(text[cursor:a]))
+        out.append(_e(text[a:b]) if e.op == "equal" else f"<{tag}>{_e(text[a:b])}</{tag}>")
+        cursor = b
+    out.append(_e(text[cursor:]))
+    return "".join(out)
+
+
+FOLD_CONTEXT = 2  # identical table lines kept around a change; longer runs of them are folded
+
+
+def _folded(sec) -> list:
+    """The pairs of a section; in table sections (二 三 四) runs of identical lines become one list."""
+    if sec.section not in "二三四":
+        return list(sec.pairs)
+    out, run = [], []
+
+    def flush(last: bool):
+        keep_tail = 0 if last else FOLD_CONTEXT
+        head = FOLD_CONTEXT if out else 0
+        if len(run) > head + keep_tail + 1:
+            out.extend(run[:head])
+            out.append(run[head:len(run) - keep_tail])
+            out.extend(run[len(run) - keep_tail:])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for p in sec.pairs:
+        if p.status == "same":
+            run.append(p)
+        else:
+            flush(False)
+            out.append(p)
+    flush(True)
+    return out
+
+
+def compare_html(cmp, old_label: str = "", new_label: str = "") -> str:
+    """A comparison (retrieval.compare.Comparison) as one two-column table per section:
+    last year on the left, this year on the right, one row per aligned sentence pair."""
+    if cmp is None:
+        return "<div class='rq-empty'>选择发布机关、两个年份和章节，然后点击「对比」。</div>"
+    if not cmp.sections:
+        return "<div class='rq-empty'>所选章节在两份报告中都没有找到。</div>"
+    old_h = _e(old_label or f"{cmp.old_year or ''}年")
+    new_h = _e(new_label or f"{cmp.new_year or ''}年")
+    parts = [f"<div class='rq-cmp-legend'><span class='rq-cmp-key same'>相同</span>"
+             f"<span class='rq-cmp-key reused'>沿用（与上年逐字相同）</span><span class='rq-cmp-key changed'>"
+             f"修改：<del>删去</del> <ins>新增</ins></span><span class='rq-cmp-key added'>新增句</span>"
+             f"<span class='rq-cmp-key removed'>删除句</span></div>"]
+    for sec in cmp.sections:
+        c = sec.counts
+        head = sec.heading_new or sec.heading_old or f"{sec.section}、{SECTION_NAMES.get(sec.section, '')}"
+        badge = "<span class='rq-cmp-badge'>整节与上年逐字相同</span>" if sec.reused_section else ""
+        stats = (f"相同 {c['same']}（沿用 {c['reused']}） · 修改 {c['changed']} · 新增 {c['added']} · 删除 {c['removed']}")
+        rows = []
+        for p in _folded(sec):
+            if isinstance(p, list):  # a long run of identical table lines, folded
+                inner = "".join(f"<tr class='rq-cmp-same'><td class='old'>{_e(q.old.text)}</td>"
+                                f"<td class='new'>{_e(q.new.text)}</td></tr>" for q in p)
+                rows.append(f"<tr class='rq-cmp-fold'><td colspan='2'><details><summary>… {len(p)} 行相同（展开）"
+                            f"</summary><table class='rq-cmp'><colgroup><col><col></colgroup>{inner}</table>"
+                            f"</details></td></tr>")
+                continue
+            if p.status == "changed":
+                left = _side(p.old, p.edits, "old", "del")
+                right = _side(p.new, p.edits, "new", "ins")
+            else:
+                left = _e(p.old.text) if p.old else ""
+                right = _e(p.new.text) if p.new else ""
+            cls = "reused" if p.reused else p.status
+            flag = "<span class='rq-cmp-flag'>沿用</span>" if p.reused else ""
+            rows.append(f"<tr class='rq-cmp-{cls}'><td class='old'>{left}</td><td class='new'>{right}{flag}</td></tr>")
+        parts.append(f"<div class='rq-cmp-section' data-section='{_e(sec.section)}'><div class='rq-cmp-head'>"
+                     f"<b>{_e(head)}</b> <span class='rq-cmp-sim'>相似度 {sec.similarity * 100:.0f}%</span>{badge}"
+                     f"<div class='rq-meta'>{stats}</div></div><table class='rq-cmp'><colgroup><col><col></colgroup>"
+                     f"<tr><th>{old_h}</th><th>{new_h}</th></tr>{''.join(rows)}</table></div>")
+    return "".join(parts)
+
+
 CSS = """
 .rq-title h1 { font-size: 1.6rem; margin: 0 0 .2rem 0; }
 .rq-title p { color: var(--body-text-color-subdued); margin: 0; }
@@ -174,4 +267,30 @@ mark.hit { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2
 .rq-empty { color: var(--body-text-color-subdued); padding: 1rem; text-align: center; }
 .rq-warn { border-left-color: #f59e0b; } .rq-ok { border-left-color: #10b981; }
 .rq-finding { margin: .5rem 0 .2rem 0; }
+.rq-cmp-section { margin-bottom: 1.2rem; }
+.rq-cmp-head { margin: .4rem 0; }
+.rq-cmp-sim { display: inline-block; margin-left: .6rem; padding: 0 .5rem; border-radius: 10px; background: #dbeafe;
+  color: #1e3a8a; font-size: .85em; }
+.rq-cmp-badge { display: inline-block; margin-left: .5rem; padding: 0 .5rem; border-radius: 10px; background: #fef3c7;
+  color: #92400e; border: 1px solid #f59e0b; font-size: .85em; font-weight: 700; }
+table.rq-cmp { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: .9em; line-height: 1.6; }
+table.rq-cmp th { background: var(--background-fill-secondary); text-align: left; padding: 3px 8px;
+  border: 1px solid var(--border-color-primary); }
+table.rq-cmp td { vertical-align: top; padding: 3px 8px; border: 1px solid var(--border-color-primary);
+  white-space: pre-wrap; word-break: break-all; }
+.rq-cmp-reused td { color: var(--body-text-color-subdued); }
+.rq-cmp-flag { margin-left: .4rem; padding: 0 .3rem; border-radius: 4px; background: var(--background-fill-secondary);
+  color: var(--body-text-color-subdued); font-size: .75em; white-space: nowrap; }
+.rq-cmp-changed td { background: #fffbeb; }
+.rq-cmp del, .rq-cmp-key del { background: #fecaca; color: #7f1d1d; text-decoration: line-through; }
+.rq-cmp ins, .rq-cmp-key ins { background: #bbf7d0; color: #14532d; text-decoration: none; }
+.rq-cmp-added td.new { background: #dcfce7; color: #14532d; }
+.rq-cmp-removed td.old { background: #fee2e2; color: #7f1d1d; }
+tr.rq-cmp-fold > td { padding: 0 8px; background: var(--background-fill-secondary); }
+tr.rq-cmp-fold summary { cursor: pointer; color: #2563eb; font-size: .85em; }
+tr.rq-cmp-fold table.rq-cmp { margin: .2rem 0; }
+.rq-cmp-legend { font-size: .85em; margin-bottom: .5rem; }
+.rq-cmp-key { display: inline-block; margin-right: .8rem; padding: 0 .4rem; border-radius: 4px; }
+.rq-cmp-key.reused { color: var(--body-text-color-subdued); } .rq-cmp-key.changed { background: #fffbeb; }
+.rq-cmp-key.added { background: #dcfce7; color: #14532d; } .rq-cmp-key.removed { background: #fee2e2; color: #7f1d1d; }
 """

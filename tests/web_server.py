@@ -1,10 +1,13 @@
 """Starts `reportqa serve` in a subprocess for the web tests (one server per test session).
 
 Import the fixture into a test module with ``from tests.web_server import web_server  # noqa: F401``.
+``web_server_pair`` is a second server whose home is seeded with the bundled sample plus a generated
+pair of years of one body (tests/generator.generate_year_pair), for the year-over-year comparison.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,6 +27,7 @@ class WebServer:
     url: str
     home: Path
     log: Path
+    pair: tuple | None = None
 
     def cli(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "reportqa", "--home", str(self.home), *args], cwd=ROOT,
@@ -42,13 +46,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def web_server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("reportqa-web-home")
+def _serve(home: Path, seed: Path | None = None):
     port = free_port()
     log = home / "serve.log"
+    cmd = [sys.executable, "-m", "reportqa", "--home", str(home), "serve", "--port", str(port)]
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "reportqa", "--home", str(home), "serve", "--port", str(port)],
+        proc = subprocess.Popen(cmd + (["--seed", str(seed)] if seed else []),
                                 cwd=ROOT, env=_env(home), stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + STARTUP_TIMEOUT
@@ -72,3 +75,26 @@ def web_server(tmp_path_factory):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def web_server(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("reportqa-web-home"))
+
+
+PAIR_SEED, PAIR_BODY = 3, "青山市"
+
+
+@pytest.fixture(scope="session")
+def web_server_pair(tmp_path_factory):
+    """A server seeded with the bundled sample and two years of PAIR_BODY; .pair = (prev, cur, truth)."""
+    from tests.generator import generate_year_pair
+
+    seed = tmp_path_factory.mktemp("reportqa-web-pair-seed")
+    shutil.copy(ROOT / "data" / "suifenhe-2023.txt", seed)
+    pair = generate_year_pair(PAIR_SEED, PAIR_BODY)
+    pair[0].write(seed)
+    pair[1].write(seed)
+    for server in _serve(tmp_path_factory.mktemp("reportqa-web-pair-home"), seed):
+        server.pair = pair
+        yield server
