@@ -146,7 +146,11 @@ class QuestionAnswerer:
         query = _strip_names(effective, reports)
         passages = search_passages(self.stores, query, ids, per_report=8)
         topic = self._topic_tokens(effective, reports)
-        supported = [p for p in passages if _coverage(topic, p) >= TOPIC_COVERAGE_MIN]
+        covered = [(_coverage(topic, p), p) for p in passages]
+        # A passage that holds every topic word of the question beats one that holds half of them;
+        # the fused rank decides among equals (and finds paraphrases the words miss).
+        supported = [p for c, p in sorted(covered, key=lambda cp: (-round(cp[0], 1), -cp[1].score))
+                     if c >= TOPIC_COVERAGE_MIN]
         supported = _best_per_report(supported, limit=2)
         if not supported:
             return Answer(question, "none", render("none", searched=searched_names(reports)), reports=ids)
