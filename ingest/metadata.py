@@ -10,6 +10,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from reportqa.schema import to_simplified
 from reportqa.types import ReportMeta
 
 _TITLE_WORDS = re.compile(r"政府信息公开(?:工作)?年度报告|信息公开工作年度报告|年度报告")
@@ -26,12 +27,20 @@ def _clean(text: str) -> str:
     return re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", text))
 
 
+def _simplified(text: str) -> str:
+    """Traditional → simplified for matching, only when the length is kept (so positions found in
+    the simplified form slice the text as written)."""
+    converted = to_simplified(text)
+    return converted if len(converted) == len(text) else text
+
+
 def split_body(body: str | None) -> tuple[str | None, str | None]:
-    """(place, body type): 绥芬河市 → (绥芬河市, 人民政府); 抚远市自然资源局 → (抚远市, 自然资源局)."""
+    """(place, body type): 绥芬河市 → (绥芬河市, 人民政府); 抚远市自然资源局 → (抚远市, 自然资源局).
+    A traditional-character body (淮安市洪澤區) is split on its simplified form, kept as written."""
     if not body:
         return None, None
-    m = _PLACE.match(body)
-    place = m.group(0) if m and m.group(0) else None
+    m = _PLACE.match(_simplified(body))
+    place = body[: len(m.group(0))] if m and m.group(0) else None
     rest = body[len(place):] if place else body
     if place and not rest:
         return place, "人民政府"
@@ -40,7 +49,7 @@ def split_body(body: str | None) -> tuple[str | None, str | None]:
 
 def _title_line(text: str) -> str | None:
     for line in text.split("\n")[:15]:
-        if _TITLE_WORDS.search(line) and len(_clean(line)) <= 60:
+        if _TITLE_WORDS.search(_simplified(line)) and len(_clean(line)) <= 60:
             return line.strip()
     return None
 
@@ -49,20 +58,22 @@ def _body_from_title(title: str) -> str | None:
     flat = _clean(title)
     flat = re.sub(r"^[《〈<]|[》〉>]$", "", flat)
     m = _YEAR_IN_TITLE.search(flat)
-    head = flat[: m.start()] if m else _TITLE_WORDS.split(flat)[0]
+    head = flat[: m.start()] if m else flat[: len(_TITLE_WORDS.split(_simplified(flat))[0])]
     head = head.strip("《》〈〉()（）:：-—_ ")
-    head = re.sub(r"(关于|的)$", "", head)
+    head = head[: len(re.sub(r"(关于|的)$", "", _simplified(head)))]
     return head if 2 <= len(head) <= 30 and re.search(r"[\u4e00-\u9fff]", head) else None
 
 
 def _body_from_text(text: str) -> str | None:
     # "现发布《绥芬河市 2023 年政府信息公开工作年度报告》" and similar inside the intro
-    for m in re.finditer(r"《([^《》]{2,40}?)\s*(?:19|20)\d\d\s*年(?:度)?\s*政府信息公开", text[:3000]):
-        candidate = _clean(m.group(1))
-        if candidate and "条例" not in candidate:
+    head = text[:5000]
+    flat = _simplified(head)
+    for m in re.finditer(r"《([^《》]{2,40}?)\s*(?:19|20)\d\d\s*年(?:度)?\s*政府信息公开", flat[:3000]):
+        candidate = _clean(head[m.start(1):m.end(1)])
+        if candidate and "条例" not in _simplified(candidate):
             return candidate
-    m = re.search(r"本报告由([\u4e00-\u9fff]{2,30}?)(?:编制|发布|制作)", text[:5000])
-    return m.group(1) if m else None
+    m = re.search(r"本报告由([\u4e00-\u9fff]{2,30}?)(?:编制|发布|制作)", flat)
+    return head[m.start(1):m.end(1)] if m else None
 
 
 def _year(title: str | None, text: str, filename: str) -> int | None:
@@ -70,7 +81,7 @@ def _year(title: str | None, text: str, filename: str) -> int | None:
         m = _YEAR_IN_TITLE.search(_clean(title))
         if m:
             return int(m.group(1))
-    m = re.search(r"((?:19|20)\d\d)年(?:度)?(?:政府信息公开|信息公开)", _clean(text[:3000]))
+    m = re.search(r"((?:19|20)\d\d)年(?:度)?(?:政府信息公开|信息公开)", _simplified(_clean(text[:3000])))
     if m:
         return int(m.group(1))
     m = re.search(r"(?:19|20)\d\d", filename)

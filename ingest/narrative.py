@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ingest.chunks import TABLE_SECTIONS, leaf_segments, sentence_spans
 from ingest.tables.cells import parse_value
+from reportqa.schema import to_simplified
 from reportqa.types import Fact, Section
 
 _UNITS = ("万人次", "人次", "个工作日", "工作日", "万元", "元", "万条", "万件", "条", "个", "件", "项", "次", "场", "家",
@@ -34,9 +35,12 @@ def narrative_facts(report_id: str, text: str, sections: list[Section]) -> list[
 
 def _sentence_facts(report_id: str, text: str, start: int, end: int) -> list[Fact]:
     sentence = text[start:end]
+    flat = to_simplified(sentence)  # units of a traditional copy (條 個 項) match too
+    if len(flat) != len(sentence):
+        flat = sentence
     out = []
-    for m in _NUMBER_UNIT.finditer(sentence):
-        if _NOT_A_COUNT.match(sentence[m.end(1):]):
+    for m in _NUMBER_UNIT.finditer(flat):
+        if _NOT_A_COUNT.match(flat[m.end(1):]):
             continue
         value = parse_value(m.group(1))
         if value is None:
@@ -48,7 +52,7 @@ def _sentence_facts(report_id: str, text: str, start: int, end: int) -> list[Fac
         out.append(Fact(
             report_id=report_id, table="narrative", row_key=re.sub(r"\s+", "", subject) or clause,
             row_label=clause, column_key="比例" if unit in ("%", "％") else "数量", column_label=unit,
-            value=value, raw=m.group(0), unit=("余" + unit) if m.group(2) else unit,
+            value=value, raw=sentence[m.start():m.end()], unit=("余" + unit) if m.group(2) else unit,
             start=start, end=end, value_start=start + m.start(1), value_end=start + m.end(1), kind="narrative",
         ))
     return out

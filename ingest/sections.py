@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from reportqa.schema import to_simplified
 from reportqa.types import Section
 
 NUMERALS = "一二三四五六"
@@ -41,7 +42,7 @@ def find_sections(report_id: str, text: str) -> list[Section]:
         idx = NUMERALS.index(number)
         if idx < wanted or len(rest) > 60:
             continue
-        flat = unicodedata.normalize("NFKC", rest).replace(" ", "")
+        flat = to_simplified(unicodedata.normalize("NFKC", rest).replace(" ", ""))  # 總體情況 too
         if any(w in flat for w in _SECTION_WORDS[number]):
             tops.append((number, start + line.index(number), line.strip()))
             wanted = idx + 1

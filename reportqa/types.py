@@ -159,6 +159,7 @@ class Citation:
     cell: CellRef | None = None
     page: int | None = None
     score: float | None = None
+    ocr: bool = False  # the quote comes from a page read by OCR
 
 
 @dataclass

@@ -18,6 +18,7 @@ from retrieval.figures import as_number, best_narrative_fact, lookup, narrative_
 from retrieval.followup import contextualize
 from retrieval.hybrid import search_passages
 from retrieval.lexicon import CellQuery, flatten, is_numeric_question, match_cells
+from retrieval.notes import add_report_notes
 from retrieval.scope import place_levels, resolve_scope
 
 # Words that say nothing about the topic: a passage must share topic words with the question.
@@ -51,7 +52,7 @@ class QuestionAnswerer:
             answer = self._numeric(question, effective, in_scope, scope.named)
         if answer is None:
             answer = self._narrative(question, effective, in_scope)
-        return answer
+        return add_report_notes(self.stores, answer)
 
     # ------------------------------------------------------------------ across years and bodies
     def _across_years_or_bodies(self, question, effective, reports, bodies, years, history) -> Answer | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from reportqa.schema import to_simplified
 from reportqa.types import StoredReport
 
 _LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州|盟|地区|区|县|旗|镇|乡|街道)")
@@ -56,6 +57,10 @@ def question_years(question: str, reports: list[StoredReport]) -> list[int]:
 
 
 def _body_score(flat_q: str, report: StoredReport) -> float:
+    # compared on simplified forms: a traditional copy (綏芬河市) is found by 绥芬河市
+    flat_q = to_simplified(flat_q)
+    report = replace(report, body=to_simplified(report.body or "") or None, place=to_simplified(report.place or "") or None,
+                     body_type=to_simplified(report.body_type or "") or None)
     score = 0.0
     if report.body and report.body in flat_q:
         return 10.0 + len(report.body) / 100  # the longest body written out wins (…市 < …市人民政府办公室)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install reportqa into ./.venv. torch is pinned to the CPU build first and constrained for
 # everything after it (an unpinned torch would pull gigabytes of CUDA).
-# Usage: scripts/install.sh [--test]   (--test adds pytest, playwright and Debian's chromium)
+# Usage: scripts/install.sh [--test]   (--test adds pytest, playwright, Debian's chromium and tesseract OCR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -11,9 +11,12 @@ python -m pip install -q --upgrade pip
 python -m pip install -q torch==2.13.0
 if [ "${1:-}" = "--test" ]; then
   python -m pip install -q -c constraints.txt -e ".[test]"
-  if { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; } && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
-      || echo "could not install chromium: the browser tests will be skipped" >&2
+  if { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" \
+       || ! command -v tesseract >/dev/null || [ -z "$(ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata 2>/dev/null)" ]; } \
+     && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+       tesseract-ocr tesseract-ocr-chi-sim >/dev/null) \
+      || echo "could not install chromium / tesseract: the browser and OCR tests will be skipped" >&2
   fi
 else
   python -m pip install -q -c constraints.txt -e .

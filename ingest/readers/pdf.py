@@ -4,7 +4,6 @@ becomes paragraphs (layout-wrapped lines joined), page headers/footers/page numb
 from __future__ import annotations
 
 import re
-import shutil
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -13,11 +12,11 @@ from ingest.readers.errors import ReaderError
 from ingest.readers.normalise import (HEADING_RE, LABEL_START_RE, TextBuilder, clean_cell, fix_chars,
                                       is_number, is_page_number, join_pieces, meaningful_title,
                                       rows_to_lines)
-from reportqa.types import ReaderOutput
+from reportqa.types import PageSpan, ReaderOutput
 
 _EDGE_ZONE = 0.1  # top/bottom share of the page where running headers and page numbers live
-_OCR_HINT = ("it has no text layer (a scanned PDF); OCR is not available here: install it with "
-             "`apt-get install tesseract-ocr tesseract-ocr-chi-sim` and `pip install pytesseract`, "
+_OCR_HINT = ("it has no text layer (a scanned PDF) and OCR is not available here: install Tesseract with "
+             "`apt-get install tesseract-ocr tesseract-ocr-chi-sim` (scripts/install.sh --test does), "
              "or provide a PDF with a text layer")
 
 
@@ -34,6 +33,7 @@ def read_pdf(path: Path) -> ReaderOutput:
         with pdfplumber.open(path) as pdf:
             title = _metadata_title(pdf)
             pages = [_read_page(page) for page in pdf.pages]
+            needs = [_ocr_regions(page) for page in pdf.pages]
     except ReaderError:
         raise
     except Exception as exc:  # pdfminer raises many types for broken files
@@ -43,14 +43,82 @@ def read_pdf(path: Path) -> ReaderOutput:
         raise ReaderError(path.name, f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})") from exc
     if not pages:
         raise ReaderError(path.name, "the PDF has no pages")
-    if sum(len(item["text"]) for items, _ in pages for item in items if item["kind"] == "line") + \
-            sum(len(item["rows"]) for items, _ in pages for item in items if item["kind"] == "table") < 20:
-        raise ReaderError(path.name, _OCR_HINT if shutil.which("tesseract") is None
-                          else "it has no text layer (a scanned PDF); run OCR on it first (e.g. ocrmypdf -l chi_sim)")
+    ocr_pages: set[int] = set()
+    if any(needs):
+        from ingest.readers.ocr import ocr_status
+        if ocr_status() is None:
+            ocr_pages = _run_ocr(path, pages, needs)
+        elif _text_amount(pages) < 20:
+            raise ReaderError(path.name, _OCR_HINT + f" ({ocr_status()})")
+        # else: a page whose tables are pictures is read without them (OCR is not installed)
+    if _text_amount(pages) < 20:
+        raise ReaderError(path.name, "it has no text layer (a scanned PDF) and OCR found no text in it")
     _drop_running_lines(pages)
     text, spans = _assemble(pages)
+    spans = tuple(PageSpan(s.start, s.end, s.page, s.page in ocr_pages) for s in spans)
     return ReaderOutput(text=text, source_format="pdf", encoding="pdf", pages=spans,
                         title_hint=title or _first_page_title(pages))
+
+
+def _text_amount(pages) -> int:
+    return sum(len(item["text"]) for items, _ in pages for item in items if item["kind"] == "line") + \
+        sum(len(item["rows"]) for items, _ in pages for item in items if item["kind"] == "table")
+
+
+def _ocr_regions(page) -> list[tuple[float, float, float, float]]:
+    """What of a page must be read by OCR: the whole page when it has (almost) no text layer, else
+    the large images with no text over them (a table pasted as a picture)."""
+    box = (0.0, 0.0, float(page.width), float(page.height))
+    if len(page.chars) < 10:
+        return [box]
+    regions = []
+    for img in page.images:
+        x0, top, x1, bottom = max(img["x0"], 0), max(img["top"], 0), min(img["x1"], page.width), min(img["bottom"], page.height)
+        if (x1 - x0) * (bottom - top) < 0.06 * page.width * page.height or (x1 - x0) < 0.3 * page.width:
+            continue
+        inside = sum(1 for c in page.chars if x0 <= c["x0"] <= x1 and top <= c["top"] <= bottom)
+        if inside < 10:
+            regions.append((x0, top, x1, bottom))
+    return regions
+
+
+def _run_ocr(path: Path, pages, needs) -> set[int]:
+    """OCR the regions (rendered with pdfium, read by Tesseract in parallel) into the page items."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pypdfium2 as pdfium
+
+    from ingest.readers.ocr import DPI, ocr_items
+
+    jobs = []
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for index, regions in enumerate(needs):
+            if not regions:
+                continue
+            image = doc[index].render(scale=DPI / 72, grayscale=True).to_pil()
+            for x0, top, x1, bottom in regions:
+                s = DPI / 72
+                crop = image.crop((int(x0 * s), int(top * s), int(x1 * s), int(bottom * s)))
+                whole_page = len(regions) == 1 and (x0, top) == (0, 0) and bottom >= pages[index][1] - 1
+                jobs.append((index, crop, (x0, top), whole_page))
+    finally:
+        doc.close()
+    height = {i: pages[i][1] for i in range(len(pages))}
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        results = list(pool.map(lambda j: ocr_items(j[1], origin=j[2], page_height=height[j[0]]), jobs))
+    done: set[int] = set()
+    for (index, _crop, _origin, whole_page), items in zip(jobs, results):
+        if not items:
+            continue
+        page_items = pages[index][0]
+        if whole_page:
+            page_items.clear()  # a scanned page: its few text-layer characters are read again by OCR
+        page_items.extend(items)
+        page_items[:] = _text_tables(sorted(page_items, key=lambda it: it["top"]))
+        done.add(index + 1)
+    return done
 
 
 def _metadata_title(pdf) -> str | None:
@@ -252,6 +320,7 @@ def _add_paragraph(builder: TextBuilder, pieces) -> None:
 
 
 _CONT_RE = re.compile(r"^[\u4e00-\u9fff]")
+_TITLE_ROW_RE = re.compile(r"^第[一二三四五六七八九十]+[条條]")
 
 
 def _repair_split_labels(prev_rows, rows) -> None:
@@ -260,12 +329,14 @@ def _repair_split_labels(prev_rows, rows) -> None:
     if not rows or not prev_rows or len(rows[0]) != len(prev_rows[-1]):
         return
     first = rows[0]
+    if sum(1 for c in first if c) < 2 or any(_TITLE_ROW_RE.match(c) for c in first if c):
+        return  # the next table's title row ('第二十条第（六）项'), not the rest of a label
     for col, cell in enumerate(first):
         if not cell or is_number(cell) or LABEL_START_RE.match(cell) or not _CONT_RE.match(cell):
             continue
         for row in reversed(prev_rows):
             if row[col]:
-                if not is_number(row[col]):
+                if not is_number(row[col]) and LABEL_START_RE.match(row[col]):  # '（四）无', not '信息内容'
                     row[col] += cell
                     first[col] = ""
                 break

@@ -82,6 +82,12 @@ def _find_regions(text: str, top: dict[str, Section]) -> list[TableRegion]:
             if pos is not None:
                 anchors.append((pos, key))
                 break
+    found = {key for _pos, key in anchors}
+    for key in _SECTION_TWO_TABLES:
+        if key not in found and two is not None:
+            pos = _find_first_row(text, table_specs()[key], lo, hi, {p for p, _k in anchors})
+            if pos is not None:
+                anchors.append((pos, key))
     anchors.sort()
     for i, (pos, key) in enumerate(anchors):
         end = anchors[i + 1][0] if i + 1 < len(anchors) else hi
@@ -95,12 +101,29 @@ def _find_regions(text: str, top: dict[str, Section]) -> list[TableRegion]:
     return regions
 
 
+_ANY_BRACKET = re.compile(r"[（()）〈〉《》<>「」【】\[\]{}｛｝]")
+
+
 def _find_anchor(text: str, anchor: str, lo: int, hi: int) -> int | None:
-    # Anchors differ in bracket width and spacing: compare on a normalised form, line by line.
-    target = normalise_label(anchor, keep_brackets=True)
+    # Anchors differ in bracket width and spacing (and OCR reads （ as 〈): compare on a normalised
+    # form without brackets, line by line.
+    target = _ANY_BRACKET.sub("", normalise_label(anchor, keep_brackets=True))
     pos = lo
     for line in text[lo:hi].split("\n"):
-        if target in normalise_label(line, keep_brackets=True):
+        if target in _ANY_BRACKET.sub("", normalise_label(line, keep_brackets=True)):
+            return pos
+        pos += len(line) + 1
+    return None
+
+
+def _find_first_row(text: str, spec: TableSpec, lo: int, hi: int, taken: set[int]) -> int | None:
+    """A section 二 table whose title line is missing or misread ('第二十条第（用）项' from OCR):
+    it starts at the first line whose label is one of its rows (row labels differ between them)."""
+    forms = {f for row in spec.rows for f in row.match_forms if len(f) >= 2}
+    pos = lo
+    for line in text[lo:hi].split("\n"):
+        first = line.split("\t")[0].split("|")[-1] if line.strip() else ""
+        if pos not in taken and first.strip() and normalise_label(first) in forms:
             return pos
         pos += len(line) + 1
     return None

@@ -19,12 +19,33 @@ _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 _DROP_CHARS = re.compile(r"[\s\u3000“”\"'‘’「」《》〈〉:：/／、,，.。;；]")
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    """Traditional → simplified characters (OpenCC), so a traditional-character copy of a report
+    matches the simplified schema; identity if the converter is missing."""
+    try:
+        from opencc import OpenCC
+        return OpenCC("t2s").convert
+    except Exception:
+        return lambda s: s
+
+
+def to_simplified(text: str) -> str:
+    """A simplified-character form of text, for matching only (quotes stay as written). OpenCC's
+    conversions here keep the length, but callers that map positions back must check."""
+    if not text or text.isascii():
+        return text
+    return _t2s()(text)
+
+
+@lru_cache(maxsize=65536)
 def normalise_label(label: str, *, keep_brackets: bool = False) -> str:
-    """A matching form of a label: NFKC, no spaces, quotes, numbering or bracketed explanations.
+    """A matching form of a label: NFKC, simplified characters, no spaces, quotes, numbering or
+    bracketed explanations.
 
     Used only for matching; labels stored and quoted stay as written.
     """
-    text = unicodedata.normalize("NFKC", label).strip()
+    text = to_simplified(unicodedata.normalize("NFKC", label).strip())
     text = re.sub(r"\s+", "", text)
     previous = None
     while previous != text:  # "三、（一）予以公开" carries two numbering prefixes
@@ -109,7 +130,16 @@ def best_match(label: str, candidates: tuple[LabelledKey, ...], *, threshold: fl
             return cand
     prefixed = [c for c in candidates for f in c.match_forms if len(f) >= 2 and form.startswith(f)]
     if prefixed:
-        return max(prefixed, key=lambda c: max(len(f) for f in c.match_forms if form.startswith(f)))
+        best_prefix = max(prefixed, key=lambda c: max(len(f) for f in c.match_forms if form.startswith(f)))
+        if 2 * max(len(f) for f in best_prefix.match_forms if form.startswith(f)) >= len(form):
+            return best_prefix
+        # a short prefix of a long label ('其他' of an OCR-misread '其他法律行政法规茜止公天'):
+        # a close fuzzy match of the whole label wins over it
+        return _fuzzy(form, candidates, max(threshold, 0.8)) or best_prefix
+    return _fuzzy(form, candidates, threshold)
+
+
+def _fuzzy(form: str, candidates: tuple[LabelledKey, ...], threshold: float) -> LabelledKey | None:
     best, best_score = None, threshold
     for cand in candidates:
         for f in cand.match_forms:
