@@ -7,7 +7,6 @@ answered exactly and cited.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ingest.chunks import TABLE_SECTIONS, leaf_segments, sentence_spans
 from ingest.tables.cells import parse_value
@@ -70,6 +69,3 @@ def _clause_bounds(sentence: str, lo: int, hi: int) -> tuple[int, int]:
 
 def is_approximate(fact: Fact) -> bool:
     return fact.unit.startswith("余")
-
-
-__all__ = ["narrative_facts", "is_approximate", "Decimal"]

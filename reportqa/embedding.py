@@ -251,7 +251,6 @@ class Embedder:
 
     def __init__(self, model_dir: str | Path | None = None, models_dir: Path | None = None,
                  batch_size: int = 8):
-        import torch
         from sentence_transformers import SentenceTransformer
 
         self._threads = os.cpu_count() or 1

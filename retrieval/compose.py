@@ -5,7 +5,6 @@ import re
 
 from ingest.chunks import sentence_spans
 from ingest.sections import section_at
-from prompts import render
 from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
 from reportqa.types import CellRef, Citation, Fact, StoredReport
@@ -81,6 +80,3 @@ def searched_names(reports: list[StoredReport], limit: int = 8) -> str:
     if len(names) > limit:
         return "、".join(names[:limit]) + f" 等 {len(names)} 份报告"
     return "、".join(names) or "（无）"
-
-
-__all__ = ["CitationBuilder", "report_name", "searched_names", "render"]

@@ -6,7 +6,6 @@ answer gets an honest "not found" naming what was searched.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from prompts import render
 from reportqa.stores import Stores
@@ -219,6 +218,3 @@ def _coverage(topic: set[str], passage) -> float:
     flat = flatten(text)
     covered = sum(len(t) for t in topic if t in hay or t in flat)
     return covered / sum(len(t) for t in topic)
-
-
-__all__ = ["QuestionAnswerer", "Decimal"]

@@ -267,8 +267,6 @@ def _read_tables(clean: np.ndarray, tables) -> list[list[list[str]]]:
     """Every cell of every ruled table, read in one Tesseract call: the cells' ink is cropped and
     stacked one under the other with white space between (a 'mosaic'), so the recogniser sees
     one short line at a time and each word's position says which cell it belongs to."""
-    from PIL import Image
-
     layouts = [_cell_boxes(hs, vs) for _bbox, hs, vs in tables]
     crops = []  # (table index, row, col, crop array)
     for t, (ys, xs, cells) in enumerate(layouts):
