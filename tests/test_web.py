@@ -12,14 +12,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.web import safe_name  # noqa: E402
-from tests.web_server import web_server  # noqa: E402,F401
+from tests.web_server import SHOTS, browser_page, web_server  # noqa: E402,F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "test-output" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 XSS = "<script>window.__rq_xss = 1</script><img src=x onerror=\"window.__rq_xss = 2\">"
 SOURCES_JS = ("() => [...document.querySelectorAll('#rq-sources .rq-card, #rq-sources .rq-none, #rq-sources .rq-empty')]"
               ".map(e => e.outerHTML).join('')")
@@ -37,20 +33,8 @@ def test_safe_name():
 
 @pytest.fixture(scope="module")
 def page(web_server):  # noqa: F811
-    if not CHROMIUM.exists():
-        pytest.skip("browser test needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        pg = context.new_page()
-        pg.dialogs = []
-        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-        pg.goto(web_server.url, timeout=120_000)
-        pg.wait_for_selector("#rq-question textarea", timeout=120_000)
+    with browser_page(web_server.url) as pg:
         yield pg
-        browser.close()
 
 
 def ask(page, question: str) -> str:

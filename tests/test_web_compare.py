@@ -12,26 +12,16 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.test_web import ARGS, CHROMIUM, SHOTS, ask  # noqa: E402
-from tests.web_server import PAIR_BODY, web_server_pair  # noqa: E402,F401
+from tests.test_web import ask  # noqa: E402
+from tests.web_server import PAIR_BODY, SHOTS, browser_page, web_server_pair  # noqa: E402,F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
 @pytest.fixture(scope="module")
 def page(web_server_pair):  # noqa: F811
-    if not CHROMIUM.exists():
-        pytest.skip("browser test needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        pg = context.new_page()
-        pg.goto(web_server_pair.url, timeout=120_000)
-        pg.wait_for_selector("#rq-question textarea", timeout=120_000)
+    with browser_page(web_server_pair.url) as pg:
         yield pg
-        browser.close()
 
 
 def _choose(page, elem_id: str, name: str):

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,3 +99,30 @@ def web_server_pair(tmp_path_factory):
     for server in _serve(tmp_path_factory.mktemp("reportqa-web-pair-home"), seed):
         server.pair = pair
         yield server
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags that let Debian's chromium run headless as root on a machine without network.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "test-output" / "screenshots"
+
+
+@contextmanager
+def browser_page(url: str):
+    """A real headless Chromium page on the app at url, ready for a question; dialogs are
+    recorded in page.dialogs (a report's script must never open one)."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser test needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        pg = context.new_page()
+        pg.dialogs = []
+        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+        pg.goto(url, timeout=120_000)
+        pg.wait_for_selector("#rq-question textarea", timeout=120_000)
+        yield pg
+        browser.close()
