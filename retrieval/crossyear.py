@@ -12,13 +12,12 @@
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from reportqa.stores.facts import FactStore
 from reportqa.types import Fact, Finding, StoredReport
-from retrieval.figures import Figure, lookup, plain
+from retrieval.figures import Figure, lookup, plain, select_cells
 from retrieval.lexicon import CellQuery
 from retrieval.scope import body_groups
 
@@ -165,30 +164,17 @@ class Across:
         return sum((r.value for r in self.valued), Decimal(0))
 
 
-def _query_rows(facts: FactStore, sql: str, args: list) -> list[sqlite3.Row]:
-    if hasattr(facts, "_conn"):
-        conn = facts._conn()  # the store's own (per-thread) connection
-    else:
-        conn = sqlite3.connect(facts.path)
-        conn.row_factory = sqlite3.Row
-    return list(conn.execute(sql, args))
-
-
 def across_reports(facts: FactStore, reports: list[StoredReport], query: CellQuery) -> Across:
     """The figure `query` names, for each report, from one SQL query over the facts table."""
     ids = [r.report_id for r in reports]
     by_id = {r.report_id: r for r in reports}
     found: dict[str, list[Fact]] = {}
-    for i in range(0, len(ids), 500):
-        batch = ids[i:i + 500]
-        sql = (f"SELECT * FROM facts WHERE kind = 'table' AND table_key = ? AND row_key IN ({','.join('?' * len(query.rows))})"
-               f" AND report_id IN ({','.join('?' * len(batch))}) ORDER BY report_id, start, value_start")
-        for r in _query_rows(facts, sql, [query.table, *query.rows, *batch]):
-            found.setdefault(r["report_id"], []).append(_fact(r))
+    for fact in facts.table_cells(query.table, query.rows, ids):
+        found.setdefault(fact.report_id, []).append(fact)
     rows, missing = [], []
     for rid in ids:
         cells = {(f.row_key, f.column_key): f for f in found.get(rid, [])}
-        parts = _pick(cells, query)
+        parts = select_cells(cells, query)
         if not parts:
             missing.append(by_id[rid])
             continue
@@ -196,24 +182,6 @@ def across_reports(facts: FactStore, reports: list[StoredReport], query: CellQue
         rows.append(AcrossRow(by_id[rid], sum(values, Decimal(0)) if values else None, parts))
     rows.sort(key=lambda r: (r.value is None, -(r.value or 0), r.report.body or "", r.report.year or 0))
     return Across(rows, missing)
-
-
-def _pick(cells: dict[tuple[str, str], Fact], query: CellQuery) -> list[Fact]:
-    """The same choice of cells as retrieval.figures.lookup (2019 column names included)."""
-    if not cells:
-        return []
-    columns = query.columns or tuple(sorted({c for (_r, c) in cells}))[:1]
-    parts = [cells[(r, c)] for r in query.rows for c in columns if (r, c) in cells]
-    if not parts:
-        parts = [f for (r, c), f in cells.items() if r in query.rows and any(c.endswith(x) or x.endswith(c) for x in columns)]
-    return parts
-
-
-def _fact(r) -> Fact:
-    return Fact(report_id=r["report_id"], table=r["table_key"], row_key=r["row_key"], row_label=r["row_label"],
-                column_key=r["column_key"], column_label=r["column_label"],
-                value=None if r["value"] is None else Decimal(r["value"]), raw=r["raw"], unit=r["unit"],
-                start=r["start"], end=r["end"], value_start=r["value_start"], value_end=r["value_end"], kind=r["kind"])
 
 
 def ranks(rows: list[AcrossRow]) -> list[int]:

@@ -26,16 +26,20 @@ class Figure:
     is_sum: bool = False
 
 
-def lookup(facts: FactStore, report_id: str, query: CellQuery) -> Figure | None:
-    cells = {(f.row_key, f.column_key): f for f in facts.facts(report_id, table=query.table)}
+def select_cells(cells: dict[tuple[str, str], Fact], query: CellQuery) -> list[Fact]:
+    """The cells of one report's table (keyed by (row, column)) that the query names."""
     if not cells:
-        return None
+        return []
     columns = query.columns or tuple(sorted({c for (_r, c) in cells}))[:1]
     parts = [cells[(r, c)] for r in query.rows for c in columns if (r, c) in cells]
     if not parts:
         # 2019 tables name some columns differently (处理决定数量 vs 本年处理决定数量): take the row's only match.
-        alt = [f for (r, c), f in cells.items() if r in query.rows and any(c.endswith(x) or x.endswith(c) for x in columns)]
-        parts = alt
+        parts = [f for (r, c), f in cells.items() if r in query.rows and any(c.endswith(x) or x.endswith(c) for x in columns)]
+    return parts
+
+
+def lookup(facts: FactStore, report_id: str, query: CellQuery) -> Figure | None:
+    parts = select_cells({(f.row_key, f.column_key): f for f in facts.facts(report_id, table=query.table)}, query)
     if not parts:
         return None
     unit = parts[0].unit
@@ -108,4 +112,4 @@ def as_number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-__all__ = ["Figure", "lookup", "narrative_restatement", "best_narrative_fact", "share", "plain", "as_number"]
+__all__ = ["Figure", "select_cells", "lookup", "narrative_restatement", "best_narrative_fact", "share", "plain", "as_number"]

@@ -191,6 +191,16 @@ class FactStore:
                 args.append(value)
         return [_fact(r) for r in self._conn().execute(q + " ORDER BY report_id, start, value_start", args)]
 
+    def table_cells(self, table: str, row_keys: tuple[str, ...], report_ids: list[str]) -> list[Fact]:
+        """The cells of these rows of one table, for many reports at once (rankings, totals)."""
+        out: list[Fact] = []
+        for i in range(0, len(report_ids), 500):
+            batch = report_ids[i:i + 500]
+            q = (f"SELECT * FROM facts WHERE kind = 'table' AND table_key = ? AND row_key IN ({','.join('?' * len(row_keys))})"
+                 f" AND report_id IN ({','.join('?' * len(batch))}) ORDER BY report_id, start, value_start")
+            out.extend(_fact(r) for r in self._conn().execute(q, [table, *row_keys, *batch]))
+        return out
+
     def findings(self, report_id: str | None = None) -> list[Finding]:
         q, args = "SELECT * FROM findings", []
         if report_id is not None:
