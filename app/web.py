@@ -14,9 +14,11 @@ from pathlib import Path
 import gradio as gr
 
 from app.render import SECTION_NAMES, CSS, chat_markdown, compare_html, export_markdown, findings_html, sources_html
+from ingest.metadata import split_body
 from ingest.pipeline import ingest_paths
 from reportqa.config import Settings, configure_offline
 from reportqa.stores import Stores
+from reportqa.types import LOW_CONFIDENCE
 from retrieval.answer import answer_to_dict
 from retrieval.compare import compare_reports, section_number
 from retrieval.pipeline import QuestionAnswerer
@@ -41,6 +43,12 @@ document.addEventListener('toggle', (e) => {
 # System fonts only: the browser must not fetch web fonts (the app runs offline).
 THEME = gr.themes.Soft(font=["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "system-ui", "sans-serif"],
                        font_mono=["Noto Sans Mono CJK SC", "ui-monospace", "monospace"])
+
+
+def _checked(value, confidence: float) -> str:
+    if value in (None, ""):
+        return "？待核实"
+    return f"{value}（？待核实）" if confidence < LOW_CONFIDENCE else str(value)
 
 
 def safe_name(name: str) -> str:
@@ -131,13 +139,28 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
                 gr.update(value=number), run_compare(label, old, new, number), gr.Tabs(selected="compare"))
 
     def report_rows():
-        return [[r.report_id, r.body or "", r.year or "", r.format_version, r.n_chunks, r.n_facts, r.n_findings]
-                for r in stores.facts.list_reports()]
+        # unknown or weakly found body/year are marked so a person can fix them below
+        return [[r.report_id, _checked(r.body, r.body_confidence), _checked(r.year, r.year_confidence),
+                 r.format_version, r.n_chunks, r.n_facts, r.n_findings] for r in stores.facts.list_reports()]
 
     def refresh():
         ids = [r.report_id for r in stores.facts.list_reports()]
         return (report_rows(), gr.update(choices=ids, value=None), *choices(), findings_html(stores),
-                gr.update(choices=list(compare_groups())))
+                gr.update(choices=list(compare_groups())), gr.update(choices=ids, value=None))
+
+    def relabel(report_id, body, year):
+        if not report_id:
+            return (gr.update(value="请先选择要修改的报告", visible=True), *refresh())
+        report = stores.facts.get_report(report_id)
+        body = (body or "").strip() or (report.body if report else None)
+        try:
+            year = int(year) if year not in (None, "") else (report.year if report else None)
+        except (TypeError, ValueError):
+            return (gr.update(value=f"年份无效：{html.escape(str(year))}", visible=True), *refresh())
+        place, body_type = split_body(body)
+        done = stores.facts.relabel(report_id, body=body, year=year, place=place, body_type=body_type)
+        msg = f"已将 {report_id} 改为：{body} {year}年" if done else f"未找到 {report_id}"
+        return (gr.update(value=msg, visible=True), *refresh())
 
     def respond(message, chat, bodies, years, turns):
         question = (message or "").strip()
@@ -239,6 +262,13 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
                     victim = gr.Dropdown(label="选择要删除的报告", choices=[], scale=3, elem_id="rq-victim")
                     remove = gr.Button("删除报告", variant="stop", scale=1, elem_id="rq-delete")
                 removed = gr.Markdown(visible=False, elem_id="rq-removed")
+                gr.Markdown("发布机关或年份标有「？待核实」的，可在此改正（不需重新入库）：")
+                with gr.Row():
+                    fix_id = gr.Dropdown(label="选择要修改的报告", choices=[], scale=3, elem_id="rq-fix-id")
+                    fix_body = gr.Textbox(label="发布机关（全称）", scale=3, elem_id="rq-fix-body")
+                    fix_year = gr.Textbox(label="报告年份", scale=1, elem_id="rq-fix-year")
+                    fix_btn = gr.Button("修改", scale=1, elem_id="rq-fix")
+                fixed = gr.Markdown(visible=False, elem_id="rq-fixed")
             with gr.Tab("一致性审核", id="audit"):
                 gr.Markdown("各报告表格之间、正文与表格之间的勾稽关系检查结果（有问题的报告仍可问答）。")
                 findings = gr.HTML(findings_html(stores), elem_id="rq-audit")
@@ -275,9 +305,10 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
         cmp_body.change(body_years, cmp_body, [cmp_old, cmp_new], **private)
         cmp_btn.click(run_compare, [cmp_body, cmp_old, cmp_new, cmp_section], cmp_out, **private)
         pick_btn.click(open_compare, pick, [cmp_body, cmp_old, cmp_new, cmp_section, cmp_out, tabs], **private)
-        tables_out = [reports, victim, bodies, years, findings, cmp_body]
+        tables_out = [reports, victim, bodies, years, findings, cmp_body, fix_id]
         ingest_btn.click(ingest, uploads, [results, uploads, *tables_out], **private)
         remove.click(delete, victim, [removed, *tables_out], **private)
+        fix_btn.click(relabel, [fix_id, fix_body, fix_year], [fixed, *tables_out], **private)
         demo.load(refresh, None, tables_out, **private)
         gr.api(ask_api, api_name="ask")
     return demo

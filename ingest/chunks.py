@@ -53,12 +53,15 @@ def leaf_segments(sections: list[Section]) -> list[tuple[Section, int, int]]:
     return out
 
 
-def make_chunks(report_id: str, version: str, text: str, sections: list[Section]) -> list[Chunk]:
+def make_chunks(report_id: str, version: str, text: str, sections: list[Section],
+                skip: list[tuple[int, int]] = ()) -> list[Chunk]:
+    """skip: spans that are not report text (page chrome): no chunk holds them."""
     chunks: list[Chunk] = []
     for section, start, end in leaf_segments(sections):
         is_table = section.number in TABLE_SECTIONS
         limit = TABLE_MAX_CHARS if is_table else NARRATIVE_MAX_CHARS
         pieces = _line_spans(text, start, end) if is_table else sentence_spans(text, start, end)
+        pieces = [(a, b) for a, b in pieces if not any(x < b and a < y for x, y in skip)]
         for a, b in _pack(pieces, limit):
             chunks.append(Chunk(
                 chunk_id=chunk_id(report_id, version, a, b), report_id=report_id, section=section.path,

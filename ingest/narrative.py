@@ -18,16 +18,20 @@ _UNITS = ("万人次", "人次", "个工作日", "工作日", "万元", "元", "
 _NUMBER_UNIT = re.compile(
     r"(?<![\d０-９.第〔\[])([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(余|多)?\s*(" + "|".join(sorted({u.lstrip("余") for u in _UNITS}, key=len, reverse=True)) + r")"
 )
-_CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？、]")
+_CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？、（）()]")  # brackets too: 共受理121件（其中新收112件
 _NOT_A_COUNT = re.compile(r"^\s*(?:年|月|日|号|时|岁)")
 
 
-def narrative_facts(report_id: str, text: str, sections: list[Section]) -> list[Fact]:
+def narrative_facts(report_id: str, text: str, sections: list[Section],
+                    skip: list[tuple[int, int]] = ()) -> list[Fact]:
+    """skip: spans that are not report text (page chrome: 索引号, dates, view counts)."""
     facts: list[Fact] = []
     for section, start, end in leaf_segments(sections):
         if section.number in TABLE_SECTIONS:
             continue
         for s_start, s_end in sentence_spans(text, start, end):
+            if any(x < s_end and s_start < y for x, y in skip):
+                continue
             facts.extend(_sentence_facts(report_id, text, s_start, s_end))
     return facts
 

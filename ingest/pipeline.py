@@ -21,7 +21,9 @@ from typing import Callable, Iterable, Literal
 
 import numpy as np
 
+from ingest.chrome import chrome_spans
 from ingest.chunks import make_chunks
+from ingest.identify import is_report_text
 from ingest.consistency import check_report
 from ingest.metadata import extract_metadata
 from ingest.narrative import narrative_facts
@@ -66,19 +68,22 @@ def parse_report(path: Path, *, body: str | None = None, year: int | None = None
     sections = find_sections("_", text)
     tables = extract_tables("_", text, sections)
     meta = extract_metadata(text, path, table_format=tables.format_version, title_hint=read.title_hint, body=body, year=year)
-    if len([s for s in sections if s.level == 1 and s.number]) < 2 and not tables.facts and not meta.title:
-        raise NotAReportError(path.name, "no recognisable 政府信息公开工作年度报告: no title, standard sections or statistics tables found")
+    n_headings = len([s for s in sections if s.level == 1 and s.number])
+    if not is_report_text(text, n_headings, len(tables.facts)):
+        raise NotAReportError(path.name, "no recognisable 政府信息公开工作年度报告: the text has neither the report's "
+                                         "name, nor its standard section headings (一、总体情况 …), nor a statistics table")
+    chrome = chrome_spans(text)
     report_id = make_report_id(meta.body, meta.year, path)
     version = hashlib.sha256(
         "\x00".join([PIPELINE_VERSION, text, str(meta.body), str(meta.year), read.source_format]).encode()
     ).hexdigest()[:16]
     sections = [s.__class__(**{**s.__dict__, "report_id": report_id}) for s in sections]
     facts = [f.__class__(**{**f.__dict__, "report_id": report_id}) for f in tables.facts]
-    facts += narrative_facts(report_id, text, sections)
+    facts += narrative_facts(report_id, text, sections, skip=chrome)
     report = ParsedReport(
         report_id=report_id, version=version, source_path=str(path), source_format=read.source_format,
         encoding=read.encoding, text=text, meta=meta, pages=read.pages or (), sections=sections,
-        chunks=make_chunks(report_id, version, text, sections), facts=facts,
+        chunks=make_chunks(report_id, version, text, sections, skip=chrome), facts=facts,
     )
     report.findings = check_report(report_id, facts)
     return report

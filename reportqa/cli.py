@@ -8,6 +8,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from reportqa.config import Settings
+from reportqa.schema import column_display
+from reportqa.types import LOW_CONFIDENCE
 
 
 def _stores(args):
@@ -38,14 +40,40 @@ def cmd_reports(args) -> int:
     reports = stores.facts.list_reports()
     links = body_links(reports)
     if args.json:
-        print(json.dumps([{**asdict(r), "id": r.report_id, "linked": links.get(r.report_id, [])} for r in reports],
+        print(json.dumps([{**asdict(r), "id": r.report_id, "needs_review": r.needs_review, "linked": links.get(r.report_id, [])} for r in reports],
                          ensure_ascii=False, indent=1))
         return 0
     if not reports:
         print("no reports stored yet: reportqa ingest PATH")
     for r in reports:
         linked = f"  same body as: {', '.join(links[r.report_id])}" if links.get(r.report_id) else ""
-        print(f"{r.report_id}\t{r.body}\t{r.year}\tformat {r.format_version}\t{r.n_chunks} chunks\t{r.n_facts} facts\t{r.n_findings} findings{linked}")
+        print(f"{r.report_id}\t{_marked(r.body, r.body_confidence)}\t{_marked(r.year, r.year_confidence)}\tformat {r.format_version}"
+              f"\t{r.n_chunks} chunks\t{r.n_facts} facts\t{r.n_findings} findings{linked}")
+    if any(r.needs_review for r in reports):
+        print("? = body or year unknown or found by weak cues only; fix with: reportqa relabel REPORT_ID --body … --year …")
+    return 0
+
+
+def _marked(value, confidence: float) -> str:
+    if value is None:
+        return "?"
+    return f"{value}?" if confidence < LOW_CONFIDENCE else str(value)
+
+
+def cmd_relabel(args) -> int:
+    from ingest.metadata import split_body
+    stores = _stores(args)
+    report = _require_report(stores, args.report_id)
+    if report is None:
+        return 2
+    if args.body is None and args.year is None:
+        print("nothing to change: give --body and/or --year", file=sys.stderr)
+        return 2
+    body = args.body.strip() if args.body is not None else report.body
+    year = args.year if args.year is not None else report.year
+    place, body_type = split_body(body)
+    stores.facts.relabel(report.report_id, body=body, year=year, place=place, body_type=body_type)
+    print(f"{report.report_id}: {report.body} {report.year} → {body} {year}")
     return 0
 
 
@@ -72,7 +100,7 @@ def cmd_tables(args) -> int:
     facts = stores.facts.facts(args.report_id)
     if args.json:
         print(json.dumps([
-            {"table": f.table, "row": f.row_label, "column": f.column_label, "row_key": f.row_key, "column_key": f.column_key,
+            {"table": f.table, "row": f.row_label, "column": column_display(f.column_key, f.column_label), "row_key": f.row_key, "column_key": f.column_key,
              "value": None if f.value is None else (int(f.value) if f.value == f.value.to_integral_value() else float(f.value)),
              "value_text": None if f.value is None else str(f.value), "raw": f.raw, "unit": f.unit, "kind": f.kind,
              "start": f.start, "end": f.end, "value_start": f.value_start, "value_end": f.value_end}
@@ -80,7 +108,7 @@ def cmd_tables(args) -> int:
         return 0
     for f in facts:
         value = "(blank)" if f.value is None else str(f.value)
-        print(f"{f.table}\t{f.row_label}\t{f.column_label}\t{value}\t{f.unit}\t[{f.start}:{f.end}]")
+        print(f"{f.table}\t{f.row_label}\t{column_display(f.column_key, f.column_label)}\t{value}\t{f.unit}\t[{f.start}:{f.end}]")
     return 0
 
 
@@ -132,8 +160,12 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from retrieval.evaluate import run_eval
-    report = run_eval(_stores(args), Path(args.file))
+    from retrieval.evaluate import identification_report, run_eval
+    stores = _stores(args)
+    if args.sources:
+        _rows, text = identification_report(stores, Path(args.sources))
+        print(text)
+    report = run_eval(stores, Path(args.file))
     print(report.summary())
     return 0
 
@@ -159,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reports", help="list stored reports")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reports)
+
+    p = sub.add_parser("relabel", help="set a report's body and/or year by hand (no re-embedding)")
+    p.add_argument("report_id")
+    p.add_argument("--body")
+    p.add_argument("--year", type=int)
+    p.set_defaults(func=cmd_relabel)
 
     p = sub.add_parser("show", help="print a report's canonical text")
     p.add_argument("report_id")
@@ -187,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="evaluate on a JSONL question file")
     p.add_argument("file")
+    p.add_argument("--sources", help="JSONL of {file, body, year} read by hand: also report identification")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the web chat")

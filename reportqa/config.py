@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Pipeline version: part of every report's version hash, so a parser change re-ingests.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 def configure_offline() -> None:

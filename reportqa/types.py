@@ -40,6 +40,13 @@ class ReportMeta:
     format_version: Literal["2021", "2019", "unknown"]
     place: str | None = None  # the place part of the body, e.g. 绥芬河市
     body_type: str | None = None  # e.g. 人民政府, 自然资源局, 办公室
+    body_cue: str | None = None  # which cue decided the body (title, published_as, opening, given, ...)
+    body_confidence: float = 0.0  # 0..1; below LOW_CONFIDENCE the report list marks it
+    year_cue: str | None = None
+    year_confidence: float = 0.0
+
+
+LOW_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,16 @@ class StoredReport:
     n_findings: int
     place: str | None = None
     body_type: str | None = None
+    body_cue: str | None = None
+    body_confidence: float = 0.0
+    year_cue: str | None = None
+    year_confidence: float = 0.0
+
+    @property
+    def needs_review(self) -> bool:
+        """Body or year unknown, or found by weak cues only: shown as such so a person can relabel."""
+        return (not self.body or not self.year or self.body_confidence < LOW_CONFIDENCE
+                or self.year_confidence < LOW_CONFIDENCE)
 
 
 @dataclass(frozen=True)

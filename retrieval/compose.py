@@ -5,6 +5,7 @@ import re
 
 from ingest.chunks import sentence_spans
 from ingest.sections import section_at
+from reportqa.schema import column_display
 from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
 from reportqa.types import CellRef, Citation, Fact, StoredReport
@@ -44,17 +45,19 @@ class CitationBuilder:
     def add_fact(self, fact: Fact) -> int:
         cell = None
         if fact.kind == "table":
-            cell = CellRef(fact.table, fact.row_label, fact.column_label, fact.row_key, fact.column_key)
+            cell = CellRef(fact.table, fact.row_label, column_display(fact.column_key, fact.column_label),
+                           fact.row_key, fact.column_key)
         return self.add(fact.report_id, fact.start, fact.end, cell)
 
-    def best_sentences(self, passage: Passage, question: str, limit: int = 2) -> tuple[int, int]:
-        """The span of the sentences of a passage that share most words with the question."""
+    def best_sentences(self, passage: Passage, question: str, limit: int = 2) -> tuple[int, int] | None:
+        """The span of the sentences of a passage that share most words with the question; None when
+        the passage holds only headings and boilerplate (坚持以习近平…为指导, 现将…报告如下)."""
         _report, text, _s, _p = self._report(passage.chunk.report_id)
         q = set(tokenize(question))
         spans = sentence_spans(text, passage.chunk.start, passage.chunk.end)
-        spans = [s for s in spans if not _is_heading(text[s[0]:s[1]])] or spans
+        spans = [s for s in spans if not _is_heading(text[s[0]:s[1]]) and not is_boilerplate(text[s[0]:s[1]])]
         if not spans:
-            return passage.chunk.start, passage.chunk.end
+            return None
         scored = [(sum(len(t) for t in q & set(tokenize(text[a:b]))), i) for i, (a, b) in enumerate(spans)]
         best_score, best_i = max(scored, key=lambda si: (si[0], -si[1]))
         if best_score == 0:
@@ -66,7 +69,20 @@ class CitationBuilder:
 
 
 def _is_heading(sentence: str) -> bool:
-    return len(sentence) <= 30 and bool(re.match(r"^[（(]?[一二三四五六七八九十]+[）)、.]", sentence.strip()))
+    s = sentence.strip()
+    return (len(s) <= 30 and bool(re.match(r"^[（(]?[一二三四五六七八九十]+[）)、.．]", s))) or \
+        (len(s) <= 16 and not re.search(r"[，,。；;]", s) and bool(re.search(r"(?:情况|事项|问题)[:：]?$", s)))
+
+
+_BOILERPLATE = re.compile(
+    r"以习近平新时代中国特色社会主义思想为指导|深入贯彻(?:落实)?党的[二十一九大届中全会精神]+|现将[^。]{0,30}报告如下|"
+    r"根据《中华人民共和国政府信息公开条例》[^。]{0,80}(?:编制|公布|发布|报告)|本(?:年度)?报告(?:由|包括|分为)[^。]{0,80}(?:组成|部分)|"
+    r"(?:如|若)对本报告有[^。]{0,20}(?:疑问|问题)|报告电子版[^。]{0,60}下载|所列数据[^。]{0,20}统计(?:期限|时限)")
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """The report's standard opening and closing sentences: never an answer to a question."""
+    return bool(_BOILERPLATE.search(sentence)) and len(re.sub(_BOILERPLATE, "", sentence)) < 40
 
 
 def report_name(report: StoredReport | None) -> str:

@@ -63,6 +63,11 @@ class EvalReport:
     def wrongly_answered(self) -> float:
         return _rate([r.route != "none" for r in self.of("unanswerable")])
 
+    def wrong_numbers(self) -> list[Result]:
+        """Answers that gave a number that is not the right one: a numeric question answered with
+        another value, or an unanswerable one answered with a figure. Refusals are not counted here."""
+        return [r for r in self.results if r.route == "table" and not r.correct and r.kind in ("numeric", "unanswerable")]
+
     def citation_validity(self) -> float:
         total = sum(r.n_citations for r in self.results)
         return sum(r.n_valid for r in self.results) / total if total else 1.0
@@ -80,7 +85,8 @@ class EvalReport:
         for kind, rs in [(k, self.of(k)) for k in (*KINDS, None) if self.of(k)]:
             lines.append(f"{kind or 'all':<14}{len(rs):>5}{sum(r.correct for r in rs):>9}{self.accuracy(kind):>10.1%}"
                          f"{self.latency(kind, 0.5) * 1000:>9.0f}{self.latency(kind, 0.95) * 1000:>9.0f}")
-        lines += [f"wrongly refused (answerable → none): {self.wrongly_refused():.1%}",
+        lines += [f"wrong numbers (a figure given, not the right one): {len(self.wrong_numbers())}",
+                  f"wrongly refused (answerable → none): {self.wrongly_refused():.1%}",
                   f"wrongly answered (unanswerable → answer): {self.wrongly_answered():.1%}",
                   f"citation validity (quote == text[start:end]): {self.citation_validity():.1%} of "
                   f"{sum(r.n_citations for r in self.results)}"]
@@ -89,6 +95,64 @@ class EvalReport:
             for q, expected, got in self.failures:
                 lines.append(f"  ✗ {q}\n      expected: {expected}\n      got: {got[:160].replace(chr(10), ' ⏎ ')}")
         return "\n".join(lines)
+
+
+@dataclass
+class Identification:
+    """Body and year found at ingest, against the truth read by hand (sources JSONL)."""
+
+    file: str
+    expected_body: str
+    expected_year: int | None
+    found_body: str | None
+    found_year: int | None
+    stored: bool
+
+    @property
+    def body_right(self) -> bool:
+        return self.stored and same_body(self.expected_body, self.found_body)
+
+    @property
+    def year_right(self) -> bool:
+        return self.stored and self.expected_year == self.found_year
+
+
+def same_body(expected: str | None, found: str | None) -> bool:
+    """One body: the same canonical name, or one is the other with its parent places written out
+    (宝鸡市渭滨区统计局 ~ 渭滨区统计局)."""
+    from reportqa.bodies import canonical
+    a, b = canonical(expected), canonical(found)
+    if not a or not b:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (long_.endswith(short) and re.fullmatch(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县))+",
+                                                              long_[: len(long_) - len(short)]) is not None)
+
+
+def identification_report(stores, sources: Path) -> tuple[list[Identification], str]:
+    """Each source line ({"file", "body", "year"}) against the stored report read from that file."""
+    by_path = {}
+    for r in stores.facts.list_reports():
+        by_path[Path(r.source_path).as_posix()] = r
+    rows = []
+    for line in Path(sources).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        stored = next((r for p, r in by_path.items() if p.endswith("/" + item["file"]) or p == item["file"]), None)
+        rows.append(Identification(item["file"], item["body"], item.get("year"), stored.body if stored else None,
+                                   stored.year if stored else None, stored is not None))
+    n = len(rows) or 1
+    lines = [f"identification over {len(rows)} reports:",
+             f"  stored (not rejected): {sum(r.stored for r in rows)} ({sum(r.stored for r in rows) / n:.1%})",
+             f"  body right: {sum(r.body_right for r in rows)} ({sum(r.body_right for r in rows) / n:.1%})",
+             f"  year right: {sum(r.year_right for r in rows)} ({sum(r.year_right for r in rows) / n:.1%})",
+             f"  both right: {sum(r.body_right and r.year_right for r in rows) / n:.1%}"]
+    for r in rows:
+        if not (r.body_right and r.year_right):
+            lines.append(f"  ✗ {r.file}: expected {r.expected_body} {r.expected_year}, "
+                         f"got {'(rejected)' if not r.stored else f'{r.found_body} {r.found_year}'}")
+    return rows, "\n".join(lines)
 
 
 def load_questions(path: Path) -> list[dict]:

@@ -157,14 +157,17 @@ class QuestionAnswerer:
         cites = CitationBuilder(self.stores)
         by_report = {r.report_id: r for r in reports}
         lines, used = [], []
-        chosen = supported[:4]
+        spans = {id(p): cites.best_sentences(p, effective) for p in supported}
+        chosen = [p for p in supported if spans[id(p)] is not None][:4]
+        if not chosen:
+            return Answer(question, "none", render("none", searched=searched_names(reports)), reports=ids)
         order = list(dict.fromkeys(p.chunk.report_id for p in chosen))
         for passage in sorted(chosen, key=lambda p: order.index(p.chunk.report_id)):
             rid = passage.chunk.report_id
             if rid not in used:
                 used.append(rid)
                 lines.append(render("text_intro", report=report_name(by_report[rid])))
-            start, end = cites.best_sentences(passage, effective)
+            start, end = spans[id(passage)]
             ref = cites.add(rid, start, end, score=round(passage.score, 4))
             cite = cites.citations[ref - 1]
             lines.append(render("text_passage", section=cite.section.split(" / ")[-1], quote=cite.quote, ref=ref))

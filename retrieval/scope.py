@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from reportqa import bodies as _bodies
 from reportqa.schema import to_simplified
+from retrieval.bodymatch import abbreviates, body_mentions, name_forms, satisfies
 from reportqa.types import StoredReport
 
-_LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州|盟|地区|区|县|旗|镇|乡|街道)")
+_LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州(?![市区县])|盟|地区|区|县|旗|镇|乡|街道)")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
 _PLACE_MENTION = re.compile(r"([\u4e00-\u9fff]{2,7}?(?:省|市|县|区|旗|镇|乡))")
 _BODY_TYPE_MENTION = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办公厅|中心|厅|署|政府))")
@@ -41,8 +43,35 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+_LATER_CLAUSE = re.compile(r"[，,；;。](?:那么?|那|而|则|请问)?(?=[^，,；;。]*(?:上一年|前一年|上年度|去年|前年|(?:19|20)\d\d\s*年)[^，,；;。]*(?:年报|报告)?[^，,；;。]*(?:多少|几|是什么|哪些|如何|怎么|吗|呢|[?？]))")
+
+
+def asked_clause_years(flat: str) -> list[int] | None:
+    """The year a question asks about when it first quotes another year's report: 上海市2023年年报说…，
+    那上一年（2022年）年报里…多少 → [2022]; …，2019年的年报里这一数字是多少 → [2019]. None when the
+    question has no such later clause."""
+    cut = None
+    for m in _LATER_CLAUSE.finditer(flat):
+        cut = m.end()
+    if cut is None:
+        return None
+    head, tail = flat[:cut], flat[cut:]
+    tail_years = [int(y) for y in _YEAR.findall(tail)]
+    if tail_years:
+        return [tail_years[-1]]
+    head_years = [int(y) for y in _YEAR.findall(head)]
+    if head_years and re.search(r"上一年|前一年|上年度|去年", tail):
+        return [head_years[-1] - 1]
+    if head_years and "前年" in tail:
+        return [head_years[-1] - 2]
+    return None
+
+
 def question_years(question: str, reports: list[StoredReport]) -> list[int]:
     flat = _flat(question)
+    clause_years = asked_clause_years(flat)
+    if clause_years:
+        return clause_years
     years = [int(y) for y in _YEAR.findall(flat)]
     known = sorted({r.year for r in reports if r.year})
     if known:
@@ -56,26 +85,37 @@ def question_years(question: str, reports: list[StoredReport]) -> list[int]:
     return sorted(set(years))
 
 
+def _canonical_question(flat_q: str) -> str:
+    return _bodies.expand(to_simplified(flat_q))
+
+
 def _body_score(flat_q: str, report: StoredReport) -> float:
-    # compared on simplified forms: a traditional copy (綏芬河市) is found by 绥芬河市
-    flat_q = to_simplified(flat_q)
-    report = replace(report, body=to_simplified(report.body or "") or None, place=to_simplified(report.place or "") or None,
-                     body_type=to_simplified(report.body_type or "") or None)
+    """How strongly the question names this report's body (0: not at all)."""
+    q = _canonical_question(flat_q)
+    body = _bodies.canonical(report.body)
+    if body and body in q:
+        return 10.0 + len(body) / 100  # the longest body written out wins (…市 < …市人民政府办公室)
+    for form in name_forms(body)[1:]:
+        if form in q and (len(form) >= 4 or _PLACE_ENDS.search(form)):
+            return 8.0 + len(form) / 100  # 渭滨区统计局 for 宝鸡市渭滨区统计局
+    if any(abbreviates(m, body) for m in body_mentions(q)):
+        return 7.0  # 东湖风景区卫健办
     score = 0.0
-    if report.body and report.body in flat_q:
-        return 10.0 + len(report.body) / 100  # the longest body written out wins (…市 < …市人民政府办公室)
-    levels = place_levels(report.place)
+    levels = place_levels(to_simplified(report.place or ""))
     if levels:
         last = levels[-1]
-        if last in flat_q or (len(_stem(last)) >= 2 and _stem(last) in flat_q):
+        if last in q or (len(_stem(last)) >= 2 and _stem(last) in q):
             score += 5.0
             for upper in levels[:-1]:
-                if upper in flat_q or _stem(upper) in flat_q:
+                if upper in q or _stem(upper) in q:
                     score += 0.5
-    body_type = report.body_type or ""
-    if score and body_type and body_type not in _GOVERNMENT and (body_type in flat_q or body_type[:2] in flat_q):
+    body_type = _bodies.canonical(report.body_type)
+    if score and body_type and body_type not in _GOVERNMENT and (body_type in q or body_type[:2] in q):
         score += 2.0
     return score
+
+
+_PLACE_ENDS = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道)")
 
 
 def _mentioned_places(flat_q: str) -> list[str]:
@@ -92,7 +132,7 @@ def _mentioned_body_type(flat_q: str, matched: list[StoredReport]) -> str | None
     """The kind of body the question names besides the place (自然资源局), if any."""
     rest = flat_q
     for r in matched:  # drop the matched place first: 住房和城乡建设局 must not lose its 城乡
-        for level in sorted(place_levels(r.place), key=len, reverse=True):
+        for level in sorted(place_levels(to_simplified(r.place or "")), key=len, reverse=True):
             rest = rest.replace(level, " ").replace(_stem(level), " ")
     m = _BODY_TYPE_MENTION.search(rest)
     if not m:
@@ -101,41 +141,40 @@ def _mentioned_body_type(flat_q: str, matched: list[StoredReport]) -> str | None
     return word if word and word not in _GOVERNMENT and not word.endswith("政府") else None
 
 
-# Short names people use for departments, expanded before matching.
-_ABBREVIATIONS = {"住建局": "住房和城乡建设局", "人社局": "人力资源和社会保障局", "发改委": "发展和改革委员会",
-                  "卫健委": "卫生健康委员会", "卫健局": "卫生健康局", "市监局": "市场监督管理局", "生态局": "生态环境局",
-                  "农业局": "农业农村局", "交通局": "交通运输局", "应急局": "应急管理局", "自规局": "自然资源和规划局",
-                  "医保局": "医疗保障局", "退役军人局": "退役军人事务局", "政府办": "人民政府办公室"}
-
-
-def _expand_abbreviations(flat_q: str) -> str:
-    for short, full in _ABBREVIATIONS.items():
-        if short in flat_q and full not in flat_q:
-            flat_q = flat_q.replace(short, full)
-    return flat_q
+def unmatched_mention(flat_q: str, reports: list[StoredReport]) -> str | None:
+    """A body the question names that no stored report is (龙华监管局 with no such report), or None."""
+    mentions = body_mentions(_canonical_question(flat_q))
+    if not mentions:
+        return None
+    canon = [_bodies.canonical(r.body) for r in reports if r.body]
+    unmatched = [m for m in mentions if not any(satisfies(m, b) for b in canon)]
+    return unmatched[0] if len(unmatched) == len(mentions) else None
 
 
 def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[str] | None = None,
                   years: list[int] | None = None) -> Scope:
     pool = [r for r in reports if (not bodies or r.body in bodies) and (not years or r.year in years)]
-    flat_q = _expand_abbreviations(_flat(question))
+    flat_q = _canonical_question(_flat(question))
     asked_years = question_years(question, reports)
     scored = [(r, _body_score(flat_q, r)) for r in pool]
     best = max((s for _r, s in scored), default=0.0)
     named = best > 0
     if named:
         chosen = [r for r, s in scored if s == best]
-        # A body written out in full needs no second look at its type.
-        full_department = best >= 10 and any(r.body != r.place for r in chosen)
+        governments = [r for r in chosen if body_type_key(r.body_type) == "人民政府"]
+        if len(chosen) > 1 and governments and best < 7:  # 花都区 alone means the district, not its 政府办
+            chosen = governments
+        # A body written out in full (or in a known short form) needs no second look at its type.
+        full_department = best >= 7 and any(r.body != r.place for r in chosen)
         wanted_type = None if full_department else _mentioned_body_type(flat_q, chosen)
-        if wanted_type and not any(wanted_type in (r.body or "") for r in chosen):
+        if wanted_type and not any(_bodies.canonical(wanted_type) in _bodies.canonical(r.body) for r in chosen):
             return Scope([], asked_years, named=True, missing=_missing_name(flat_q, wanted_type))
     else:
-        places = _mentioned_places(flat_q)
-        if places:
-            return Scope([], asked_years, named=True, missing=places[0])
+        missing = unmatched_mention(flat_q, pool) or next(iter(_mentioned_places(flat_q)), None)
+        if missing:
+            return Scope([], asked_years, named=True, missing=missing)
         wanted_type = _mentioned_body_type(flat_q, [])
-        of_type = [r for r in pool if wanted_type and r.body_type and wanted_type in r.body_type]
+        of_type = [r for r in pool if wanted_type and r.body_type and _bodies.canonical(wanted_type) in _bodies.canonical(r.body_type)]
         named = bool(of_type)
         chosen = of_type or pool
     if asked_years:

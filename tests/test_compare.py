@@ -175,7 +175,7 @@ def hongze(settings_factory):
 
 def test_hongze_compared_section_by_section(hongze, capsys):
     home, stores = hongze
-    cmp = compare_reports(stores.facts, "洪泽区人民政府-2023", "淮安市洪泽区人民政府-2024")
+    cmp = compare_reports(stores.facts, "淮安市洪泽区人民政府-2023", "淮安市洪泽区人民政府-2024")
     by = {s.section: s for s in cmp.sections}
     assert list(by) == list("一二三四五六")
     assert by["五"].heading_old == by["五"].heading_new == "五、存在的主要问题及改进情况"
@@ -186,7 +186,7 @@ def test_hongze_compared_section_by_section(hongze, capsys):
     # 六: one sentence, only the year changed (2023 → 2024)
     (six,) = by["六"].pairs
     assert six.status == "changed"
-    assert [(stores.facts.report_text("洪泽区人民政府-2023")[e.old[0]:e.old[1]],
+    assert [(stores.facts.report_text("淮安市洪泽区人民政府-2023")[e.old[0]:e.old[1]],
              stores.facts.report_text("淮安市洪泽区人民政府-2024")[e.new[0]:e.new[1]])
             for e in six.edits if e.op != "equal"] == [("2023", "2024")]
     # 一: the opening sentence of （一） is copied word for word
@@ -206,5 +206,5 @@ def test_hongze_compared_section_by_section(hongze, capsys):
 
     assert cli(["--home", str(home), "compare", "洪泽区", "--section", "五"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("洪泽区人民政府-2023 (2023) → 淮安市洪泽区人民政府-2024 (2024)")
+    assert out.startswith("淮安市洪泽区人民政府-2023 (2023) → 淮安市洪泽区人民政府-2024 (2024)")
     assert "- 二是围绕区委区政府中心工作" in out and "+ 二是加强对典型案例的研究、梳理和汇总。" in out

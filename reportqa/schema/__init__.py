@@ -149,3 +149,11 @@ def _fuzzy(form: str, candidates: tuple[LabelledKey, ...], threshold: float) -> 
             if score >= best_score:
                 best, best_score = cand, score
     return best
+
+
+def column_display(column_key: str, column_label: str) -> str:
+    """A column label that says which: the bare 结果维持 repeats under 行政复议 and both kinds of
+    行政诉讼, so it carries its groups (行政诉讼·复议后起诉·结果维持); labels that do not repeat stay."""
+    groups = column_key.split(".")[:-1]
+    label = re.sub(r"[\s\u3000]+", "", column_label or column_key.split(".")[-1])
+    return "·".join([*groups, label]) if groups and not label.startswith(groups[-1]) else label

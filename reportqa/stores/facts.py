@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS reports (
   report_id TEXT PRIMARY KEY, version TEXT NOT NULL, body TEXT, year INTEGER, published TEXT, title TEXT,
   format_version TEXT, place TEXT, body_type TEXT, source_path TEXT, source_format TEXT, encoding TEXT,
   text TEXT NOT NULL, pages TEXT NOT NULL, ingested_at TEXT DEFAULT (datetime('now')),
-  n_chunks INTEGER, n_facts INTEGER, n_findings INTEGER
+  n_chunks INTEGER, n_facts INTEGER, n_findings INTEGER,
+  body_cue TEXT, body_confidence REAL, year_cue TEXT, year_confidence REAL
 );
 CREATE TABLE IF NOT EXISTS sections (
   report_id TEXT, path TEXT, number TEXT, level INTEGER, heading TEXT, start INTEGER, "end" INTEGER
@@ -47,7 +48,9 @@ CREATE INDEX IF NOT EXISTS findings_by_report ON findings(report_id);
 
 
 _REPORT_COLUMNS = ("report_id, version, body, year, published, title, format_version, source_path, source_format,"
-                   " n_chunks, n_facts, n_findings, place, body_type")
+                   " n_chunks, n_facts, n_findings, place, body_type, body_cue, body_confidence, year_cue, year_confidence")
+# Columns added after the first release, with their types: a store made before them is migrated on open.
+_ADDED_REPORT_COLUMNS = {"body_cue": "TEXT", "body_confidence": "REAL", "year_cue": "TEXT", "year_confidence": "REAL"}
 
 
 class FactStore:
@@ -59,6 +62,10 @@ class FactStore:
         self._local = threading.local()
         with self._conn() as conn:
             conn.executescript(_SCHEMA)
+            have = {r["name"] for r in conn.execute("PRAGMA table_info(reports)")}
+            for column, kind in _ADDED_REPORT_COLUMNS.items():
+                if column not in have:
+                    conn.execute(f"ALTER TABLE reports ADD COLUMN {column} {kind}")
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -87,12 +94,14 @@ class FactStore:
             m = report.meta
             conn.execute(
                 "INSERT INTO reports (report_id, version, body, year, published, title, format_version, place, body_type,"
-                " source_path, source_format, encoding, text, pages, n_chunks, n_facts, n_findings)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " source_path, source_format, encoding, text, pages, n_chunks, n_facts, n_findings,"
+                " body_cue, body_confidence, year_cue, year_confidence)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (rid, report.version, m.body, m.year, m.published, m.title, m.format_version, m.place, m.body_type,
                  report.source_path, report.source_format, report.encoding, report.text,
                  json.dumps([[p.start, p.end, p.page, p.ocr] for p in report.pages]),
-                 len(report.chunks), len(report.facts), len(report.findings)),
+                 len(report.chunks), len(report.facts), len(report.findings),
+                 m.body_cue, m.body_confidence, m.year_cue, m.year_confidence),
             )
             conn.executemany(
                 'INSERT INTO sections VALUES (?,?,?,?,?,?,?)',
@@ -114,6 +123,17 @@ class FactStore:
                 [(rid, x.rule, x.message, x.expected, x.found, json.dumps(x.cells, ensure_ascii=False),
                   json.dumps(x.spans)) for x in report.findings],
             )
+
+    def relabel(self, report_id: str, *, body: str | None, year: int | None, place: str | None,
+                body_type: str | None) -> bool:
+        """Set a report's body and year by hand (one UPDATE: all or nothing). Vectors, chunks and facts
+        are keyed by report id, so nothing is re-embedded and answers use the new names at once."""
+        conn = self._conn()
+        with conn:
+            return conn.execute(
+                "UPDATE reports SET body = ?, year = ?, place = ?, body_type = ?, body_cue = 'relabelled',"
+                " body_confidence = 1.0, year_cue = 'relabelled', year_confidence = 1.0 WHERE report_id = ?",
+                (body, year, place, body_type, report_id)).rowcount > 0
 
     def delete_report(self, report_id: str) -> bool:
         conn = self._conn()
@@ -147,12 +167,12 @@ class FactStore:
 
     def list_reports(self) -> list[StoredReport]:
         rows = self._conn().execute(f"SELECT {_REPORT_COLUMNS} FROM reports ORDER BY body, year")
-        return [StoredReport(**dict(r)) for r in rows]
+        return [_stored(r) for r in rows]
 
     def get_report(self, report_id: str) -> StoredReport | None:
         row = self._conn().execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id = ?", (report_id,)).fetchone()
-        return StoredReport(**dict(row)) if row else None
+        return _stored(row) if row else None
 
     def report_text(self, report_id: str) -> str | None:
         row = self._conn().execute("SELECT text FROM reports WHERE report_id = ?", (report_id,)).fetchone()
@@ -213,6 +233,13 @@ class FactStore:
     def generation(self) -> tuple:
         """Changes whenever any report is committed or deleted (for readers' caches)."""
         return tuple(self._conn().execute("SELECT count(*), group_concat(version) FROM reports").fetchone())
+
+
+def _stored(r: sqlite3.Row) -> StoredReport:
+    values = dict(r)
+    for key in ("body_confidence", "year_confidence"):  # rows stored before these columns existed
+        values[key] = values[key] if values[key] is not None else 0.0
+    return StoredReport(**values)
 
 
 def _fact(r: sqlite3.Row) -> Fact:

@@ -1,0 +1,240 @@
+"""Who published a report, and for which year: every cue in the text and its container, weighed.
+
+Real reports rarely start with a tidy title line. The body and the year are read from whatever
+the text offers — a title line anywhere near the top, 现公布…年度报告 / 本报告由…编制 sentences,
+数据统计期限为2022年1月1日至…, the subject of the opening sentences (2021年，区统计局坚持…),
+发布机构:/来源: lines, 请与…联系, the HTML <title>, the PDF's or DOCX's own title, and the file
+name as one weak cue — and the strongest agreeing cues win. A body written without its place
+(区统计局, 省市场监管局) takes the place the text supplies (雨山区统计局; 黑龙江省). Unknown stays
+unknown: a fragment of a notice title or a "标题:" prefix never becomes a body.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportqa import bodies
+from reportqa.schema import to_simplified
+
+HEAD_CHARS = 6000  # the cues sit in the page header and the first paragraphs
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str  # title | published_as | compiled_by | named_report | period | opening | source_line | contact | container | filename | mentions
+    body: str | None
+    year: int | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class Identity:
+    body: str | None
+    year: int | None
+    title: str | None
+    body_cue: str | None
+    body_confidence: float
+    year_cue: str | None
+    year_confidence: float
+
+
+_YEAR = r"((?:19|20)\d\d)\s*年\s*度?"
+_REPORT_PHRASE = re.compile(
+    r"(?:政府)?信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度\s*)?(?:报\s*告|年\s*报)|年\s*度\s*报\s*告|政务公开工作年度报告")
+_TITLE_PREFIX = re.compile(r"^(?:标\s*题|名\s*称|题\s*名|文件名称|信息名称)\s*[:：]\s*")
+_PUBLISH_VERBS = r"(?:现予以公布|现予公布|现向社会公布|现向社会公开|现公布|现发布|现予发布|现正式发布|现将|特发布|现公开|予以公布|发布)"
+
+
+def _simplified(text: str) -> str:
+    converted = to_simplified(text)
+    return converted if len(converted) == len(text) else text
+
+
+def _clean_body(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    name = re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", raw))
+    name = _TITLE_PREFIX.sub("", name)
+    name = name.strip("《》〈〉<>“”\"'()（）:：-—_.,，。、 ")
+    name = re.sub(r"^(?:关于|我们|根据|按照|对|在|由|为|是|现将|现公布|公布)", "", name)
+    name = re.sub(r"(?:关于|的|之|本级)$", "", name)
+    name = re.sub(r"(?:政府信息公开|信息公开|政务公开)$", "", name)
+    return name if bodies.is_body_name(name) else None
+
+
+def _title_body_year(line: str) -> tuple[str | None, int | None]:
+    """The body and year of a title: 2022年上海市政府信息公开工作年度报告 → (上海市, 2022)."""
+    flat = _simplified(re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", line)))
+    flat = _TITLE_PREFIX.sub("", flat)
+    m = _REPORT_PHRASE.search(flat)
+    head = flat[: m.start()] if m else flat
+    years = [int(y) for y in re.findall(_YEAR, head)]
+    head = re.sub(_YEAR, " ", head)
+    head = re.sub(r"关于|[《》〈〉]", " ", head)
+    parts = [p for p in head.split() if p]
+    body = None
+    for part in sorted(parts, key=len, reverse=True):
+        body = _clean_body(part)
+        if body:
+            break
+    return body, (years[0] if years else None)
+
+
+def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
+    head = text[:HEAD_CHARS]
+    shead = _simplified(head)
+    cues: list[Cue] = []
+    # A title line: short, holds the report phrase, among the first lines (after any chrome).
+    for i, line in enumerate(head.split("\n")[:40]):
+        sline = _simplified(line.strip())
+        if 6 <= len(sline) <= 80 and _REPORT_PHRASE.search(sline) and not re.search(r"[。；>＞»]|根据|按照|现将|现公布", sline[:-1]):
+            body, year = _title_body_year(sline)
+            if body or year:
+                cues.append(Cue("title", body, year, 0.9 if i < 15 else 0.7))
+                break
+    for m in re.finditer(_PUBLISH_VERBS + r"[^。]{0,12}?《?([^《》。；\n]{0,40}?)" + _YEAR + r"([^《》。；\n]{0,30}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)", shead):
+        body = _clean_body(m.group(1)) or _clean_body(m.group(3))
+        cues.append(Cue("published_as", body, int(m.group(2)), 0.9))
+    for m in re.finditer(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,40}?)(?:根据|依据|按照|依照|编制|制作|发布|负责|综合)", shead):
+        cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.8))
+    for m in re.finditer(_YEAR + r"([\u4e00-\u9fff（）()]{2,40}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)(?:是|由|根据|依据|按照)", shead):
+        cues.append(Cue("named_report", _clean_body(m.group(2)), int(m.group(1)), 0.85))
+    for m in re.finditer(r"统计(?:期限|时限|时间|区间|期间|范围|口径|周期)?(?:为|是|自|从)?\s*" + r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日", shead):
+        cues.append(Cue("period", None, int(m.group(1)), 0.95))
+    for m in re.finditer(r"(?:^|\n|。)\s*" + r"((?:19|20)\d\d)\s*年(?:度|以来|来)?\s*[,，]\s*([\u4e00-\u9fff（）()]{2,40}?)"
+                         r"(?:坚持|认真|深入|严格|紧紧|紧扣|紧密|以|始终|全面|围绕|聚焦|按照|在|积极|持续|进一步|高度|贯彻|扎实|不断|牢固|立足|着力|切实|依法|主动|共|全年|继续|把|将|对|按|根据|结合)", shead):
+        cues.append(Cue("opening", _clean_body(m.group(2)), int(m.group(1)), 0.6))
+    for m in re.finditer(r"(?:发\s*布\s*机\s*构|信息来源|来\s*源|发文机关|发布单位|所属机构|公开主体|发\s*布\s*者)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40})", shead):
+        cues.append(Cue("source_line", _clean_body(m.group(1)), None, 0.65))
+    for m in re.finditer(r"请(?:与|向|联系|咨询)([\u4e00-\u9fff（）()]{2,40}?)(?:政务公开办公室|政府信息公开办公室|信息公开办公室|办公室|综合科|政务公开科)?(?:联系|咨询|反映)", shead):
+        cues.append(Cue("contact", _clean_body(m.group(1)), None, 0.4))
+    if title_hint:
+        body, year = _title_body_year(title_hint)
+        if body or year:
+            cues.append(Cue("container", body, year, 0.75))
+    stem = re.sub(r"[_\-—.]+", " ", path.stem)
+    body, year = _title_body_year(stem)
+    fy = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", stem)
+    if body or fy:
+        cues.append(Cue("filename", body, year or (int(fy.group(1)) if fy else None), 0.25))
+    # the year the text talks about most (2022年，… 2022年度…), a weak cue when nothing better says it
+    counts = Counter(int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)", shead))
+    if counts:
+        year, n = counts.most_common(1)[0]
+        cues.append(Cue("mentions", None, year, min(0.45, 0.1 * n)))
+    return [c for c in cues if c.body or c.year]
+
+
+def _pick_year(cues: list[Cue]) -> tuple[int | None, str | None, float]:
+    votes: dict[int, float] = {}
+    best_cue: dict[int, Cue] = {}
+    for c in cues:
+        if c.year is None:
+            continue
+        votes[c.year] = votes.get(c.year, 0.0) + c.weight
+        if c.year not in best_cue or c.weight > best_cue[c.year].weight:
+            best_cue[c.year] = c
+    if not votes:
+        return None, None, 0.0
+    year = max(votes, key=lambda y: (votes[y], best_cue[y].weight))
+    total = sum(votes.values())
+    confidence = round(min(1.0, best_cue[year].weight * (0.5 + 0.5 * votes[year] / total) + 0.1 * (len(votes) == 1)), 2)
+    return year, best_cue[year].kind, confidence
+
+
+def _pick_body(cues: list[Cue], text: str) -> tuple[str | None, str | None, float]:
+    named = [c for c in cues if c.body]
+    if not named:
+        return None, None, 0.0
+    # A cue's weight counts for every other cue naming the same body (or a shorter form of it).
+    scores: dict[str, float] = {}
+    for c in named:
+        key = bodies.canonical(c.body)
+        scores[c.body] = scores.get(c.body, 0.0) + c.weight
+        for other in named:
+            okey = bodies.canonical(other.body)
+            if other.body != c.body and okey != key and len(okey) > len(key) and okey.endswith(key):
+                scores[other.body] = scores.get(other.body, 0.0) + 0.5 * c.weight  # 市统计局 backs 遵义市统计局
+    best = max(scores, key=lambda b: (scores[b], len(b)))
+    cue = max((c for c in named if c.body == best), key=lambda c: c.weight)
+    # Prefer the fullest form of the same body that any cue wrote (遵义市统计局 over 市统计局).
+    key = bodies.canonical(best)
+    longer = [c.body for c in named if bodies.canonical(c.body).endswith(key) and len(bodies.canonical(c.body)) > len(key)]
+    if longer:
+        best = max(longer, key=len)
+    body = complete_body(best, text)
+    confidence = round(min(1.0, cue.weight * (0.6 + 0.4 * scores.get(cue.body, 0) / sum(c.weight for c in named)) + 0.1), 2)
+    if body != best:
+        confidence = round(confidence * 0.9, 2)
+    if _BARE_LEVEL.match(body):  # 区统计局: which district the text never says
+        confidence = min(confidence, 0.4)
+    return body, cue.kind, confidence
+
+
+_BARE_LEVEL = re.compile(r"^(省|市|区|县|州|盟|旗)(?=[\u4e00-\u9fff])")
+_PLACE_NAME = r"[\u4e00-\u9fff]{1,10}?"
+
+
+_NOT_IN_PLACE = re.compile(r"^.*(?:公布|发布|根据|关于|现将|按照|坚持|贯彻|全面|对|在|和|与|的|是|及|由|为|向|从|等|了|个|各|全|本|我|该|省|市)")
+
+
+def _place_only(candidate: str) -> str | None:
+    """XX区 out of a run of text that ends in a level (现公布区 → None, 全力推进临平区 → 临平区)."""
+    level = candidate[-1]
+    name = _NOT_IN_PLACE.sub("", candidate[:-1])
+    place = name + level
+    return place if len(name) >= 2 and place not in bodies.not_bodies() else None
+
+
+def complete_body(body: str, text: str) -> str:
+    """The most specific full name the text supports: 区统计局 → 雨山区统计局 (the text names it);
+    省市场监管局 + 黑龙江省 → 黑龙江省市场监督管理局; 番禺区统计局 → 广州市番禺区统计局 when the
+    text writes 广州市番禺区."""
+    head = _simplified(text[:HEAD_CHARS])
+    name = body
+    m = _BARE_LEVEL.match(name)
+    if m:
+        level, rest = m.group(1), name[1:]
+        written = [_place_only(p) for p in re.findall(r"([\u4e00-\u9fff]{2,10}?" + level + r")" + re.escape(rest), head)]
+        written = [p for p in written if p]
+        places = Counter(written) or Counter(
+            p for p in map(_place_only, re.findall(r"([\u4e00-\u9fff]{2,6}?" + level + r")", head)) if p)
+        if places:
+            name = places.most_common(1)[0][0] + rest
+    expanded = bodies.expand(name) if _simplified(name) == name else name
+    # a parent place written right before the body's own place (广州市番禺区统计局)
+    first = re.match(r"([\u4e00-\u9fff]{2,10}?(?:区|县|旗|镇|乡|街道))", expanded)
+    if first and not re.match(r"^[\u4e00-\u9fff]{2,10}?(?:省|市)", expanded):
+        parent = re.search(r"([\u4e00-\u9fff]{2,8}?(?:省|市|自治州|州))" + re.escape(first.group(1)), head)
+        if parent and parent.group(1) not in bodies.not_bodies():
+            p = re.sub(r"^.*(?:根据|关于|公布|发布|全|在|对|和|与|的|是|及)", "", parent.group(1))
+            if len(p) >= 2 and bodies.is_place(p):
+                expanded = p + expanded
+    return expanded
+
+
+def identify(text: str, path: Path, *, title_hint: str | None = None) -> Identity:
+    cues = _cues(text, title_hint, Path(path))
+    body, body_cue, body_conf = _pick_body(cues, text)
+    year, year_cue, year_conf = _pick_year(cues)
+    title = next((line.strip() for line in text[:HEAD_CHARS].split("\n")[:40]
+                  if 6 <= len(line.strip()) <= 80 and _REPORT_PHRASE.search(_simplified(line))
+                  and not re.search(r"[。；>＞»]|根据|按照|现将|现公布", line.strip()[:-1])), None)
+    title = _TITLE_PREFIX.sub("", title) if title else title_hint
+    return Identity(body, year, title, body_cue, body_conf, year_cue, year_conf)
+
+
+def is_report_text(text: str, n_standard_headings: int, n_table_facts: int) -> bool:
+    """A text reads as a 政府信息公开 annual report: the report phrase, two standard section headings,
+    a statistics table — or one heading in a text about 政府信息公开."""
+    flat = _simplified(re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", text[:200000])))
+    has_phrase = bool(re.search(r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)|信息公开(?:工作)?年度报告|信息公开年报|政务公开工作年度报告", flat)) \
+        or ("年度报告" in flat and "政府信息公开" in flat)
+    about_disclosure = "政府信息公开" in flat or "依申请公开" in flat or "主动公开" in flat
+    return has_phrase or n_standard_headings >= 2 or n_table_facts > 0 or (n_standard_headings >= 1 and about_disclosure)
+
+
+__all__ = ["Cue", "Identity", "identify", "complete_body", "is_report_text"]

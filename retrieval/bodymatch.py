@@ -1,0 +1,81 @@
+"""Body names as questions write them, against the bodies of stored reports.
+
+People ask with their own short forms (渭滨区统计局 for 宝鸡市渭滨区统计局, 龙华监管局 for
+深圳市市场监督管理局龙华监管局, 东湖风景区卫健办, 黑龙江省市场监管局, 花都区政府办). Both sides are
+compared in one canonical form (reportqa.bodies: simplified, short forms written out); a question's
+body mention is matched whole, as the tail of a stored name (parent places left out), or as an
+in-order abbreviation of it that keeps its first word and its kind of body.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from reportqa import bodies
+
+_ENDINGS = ("人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|委员会|办公室|办公厅|办事处|分局|监管局|"
+            "自治区|自治州|自治县|特别行政区|局|厅|委|办|署|中心|政府|街道|省|市|区|县|州|盟|旗|镇|乡")
+# An ending only ends a name when the next character does not continue a word (办理, 市场, 区域, 局长…).
+_NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区"
+_SEGMENT = rf"[\u4e00-\u9fff]{{1,12}}?(?:{_ENDINGS})(?![{_NOT_AFTER}])"
+_MENTION = re.compile(rf"(?:{_SEGMENT})+")
+_FILLER = re.compile(r"^(?:请问|请|问|关于|对于|那么|那|在|从|和|与|跟|及|以及|的|了|是|查询|查|看看|看|一下|想知道|我想|告诉我|年|度|"
+                     r"报告|年报|中|里|上一年|去年|今年|比较|对比|相比|说)+")
+_QUESTION_WORDS = re.compile(r"哪|什么|怎么|如何|多少|几|是否|负责|由|有没有|各|所有|全部|相关|公开|申请|收到|办理|制发|文件")
+_PLACE_LEVEL = re.compile(r"(?:自治区|自治州|自治县|特别行政区|省|市|区|县|州|盟|旗|镇|乡|街道)$")
+
+
+def body_mentions(canonical_question: str) -> list[str]:
+    """Body-like phrases a question names (canonical form): 龙华监管局, 上海市, 番禺区统计局."""
+    out = []
+    for m in _MENTION.finditer(canonical_question):
+        name = _FILLER.sub("", m.group(0))
+        if len(name) >= 2 and not _QUESTION_WORDS.search(name) and bodies.is_body_name(name):
+            out.append(name)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def name_forms(canonical_body: str) -> tuple[str, ...]:
+    """The stored name and its tails after a place or a parent body: 宝鸡市渭滨区统计局 →
+    渭滨区统计局; 深圳市市场监督管理局龙华监管局 → 市场监督管理局龙华监管局, 龙华监管局."""
+    forms = [canonical_body]
+    for m in re.finditer(rf"(?:{_ENDINGS})(?![{_NOT_AFTER}])", canonical_body):
+        tail = canonical_body[m.end():]
+        if len(tail) >= 3 and bodies.is_body_name(tail) and tail not in forms:
+            forms.append(tail)
+    return tuple(forms)
+
+
+def _ending(name: str) -> str:
+    m = re.search(rf"(?:{_ENDINGS})$", name)
+    return m.group(0) if m else ""
+
+
+def abbreviates(mention: str, canonical_body: str) -> bool:
+    """东湖风景区卫生健康办公室 abbreviates 武汉市东湖生态旅游风景区管理委员会卫生健康办公室: its
+    characters in order, its first two together, the same kind of body at the end."""
+    if len(mention) < 4 or mention[:2] not in canonical_body or _ending(mention) != _ending(canonical_body):
+        return False
+    pos = canonical_body.index(mention[:2]) + 2
+    for ch in mention[2:]:
+        pos = canonical_body.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def satisfies(mention: str, canonical_body: str) -> bool:
+    """The stored body is (or contains, as a place) what the mention names."""
+    if not canonical_body:
+        return False
+    if mention in canonical_body:
+        # a place mention (上海市) is satisfied by any body in it; a department mention must end the name
+        # or be followed by another unit (龙华监管局 ends it; 统计局 inside 统计局某某科 would not)
+        return bool(_PLACE_LEVEL.search(mention)) or canonical_body.endswith(mention) or \
+            any(f.startswith(mention) or f.endswith(mention) for f in name_forms(canonical_body))
+    return abbreviates(mention, canonical_body)
+
+
+__all__ = ["body_mentions", "name_forms", "abbreviates", "satisfies"]
