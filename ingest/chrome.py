@@ -24,6 +24,8 @@ _CHROME_LINE = re.compile(
     r")$"
 )
 _MAX_CHROME_LINE = 90
+# A whole navigation run flattened into one line (当前位置： 首页… 来源：… 时间：… 微信 微博 …)
+_NAVIGATION = re.compile(r"^(?:当前位置|您的位置|您现在的位置)\s*[:：]?\s*首页.{0,400}$")
 
 
 def chrome_spans(text: str, *, head_lines: int = 60, tail_lines: int = 25) -> list[tuple[int, int]]:
@@ -36,7 +38,7 @@ def chrome_spans(text: str, *, head_lines: int = 60, tail_lines: int = 25) -> li
     spans = []
     for start, line in picked:
         flat = unicodedata.normalize("NFKC", line).strip()
-        if flat and len(flat) <= _MAX_CHROME_LINE and _CHROME_LINE.match(flat):
+        if flat and ((len(flat) <= _MAX_CHROME_LINE and _CHROME_LINE.match(flat)) or _NAVIGATION.match(flat)):
             spans.append((start, start + len(line)))
     return spans
 

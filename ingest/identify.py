@@ -45,7 +45,7 @@ _YEAR = r"((?:19|20)\d\d)\s*年\s*度?"
 _REPORT_PHRASE = re.compile(
     r"(?:政府)?信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度\s*)?(?:报\s*告|年\s*报)|年\s*度\s*报\s*告|政务公开工作年度报告")
 _TITLE_PREFIX = re.compile(r"^(?:标\s*题|名\s*称|题\s*名|文件名称|信息名称)\s*[:：]\s*")
-_PUBLISH_VERBS = r"(?:现予以公布|现予公布|现向社会公布|现向社会公开|现公布|现发布|现予发布|现正式发布|现将|特发布|现公开|予以公布|发布)"
+_PUBLISH_VERBS = r"(?:现予以公布|现予公布|现向社会公布|现向社会公开|现公布|现发布|现予发布|现正式发布|现将|特发布|现公开|予以公布|发布|编制了?|制定了?)"
 
 
 def _simplified(text: str) -> str:
@@ -57,8 +57,12 @@ def _clean_body(raw: str | None) -> str | None:
     if not raw:
         return None
     name = re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", raw))
+    name = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", name)  # mirrors' pinyin: 統(tǒng)計局
+    name = re.split(r"[(（]以下简称|[(（]下称", name)[0]
     name = _TITLE_PREFIX.sub("", name)
     name = name.strip("《》〈〉<>“”\"'()（）:：-—_.,，。、 ")
+    if re.search(r"[(（][^)）]*$", name):  # an unclosed bracket: the name ends before it
+        name = re.split(r"[(（]", name)[0]
     name = re.sub(r"^(?:关于|我们|根据|按照|对|在|由|为|是|现将|现公布|公布)", "", name)
     name = re.sub(r"(?:关于|的|之|本级)$", "", name)
     name = re.sub(r"(?:政府信息公开|信息公开|政务公开)$", "", name)
@@ -88,18 +92,34 @@ def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
     shead = _simplified(head)
     cues: list[Cue] = []
     # A title line: short, holds the report phrase, among the first lines (after any chrome).
-    for i, line in enumerate(head.split("\n")[:40]):
-        sline = _simplified(line.strip())
+    lines = [_simplified(line.strip()) for line in head.split("\n")[:40]]
+    for i, sline in enumerate(lines):
         if 6 <= len(sline) <= 80 and _REPORT_PHRASE.search(sline) and not re.search(r"[。；>＞»]|根据|按照|现将|现公布", sline[:-1]):
             body, year = _title_body_year(sline)
+            previous = next((x for x in reversed(lines[:i]) if x), "")
+            following = next((x for x in lines[i + 1:] if x), "")
+            if not body and previous and len(previous) <= 40 and not re.search(r"[。；，,>＞»:：]", previous):
+                # a title broken over two lines: 包头市市场监督管理局2019年 / 政府信息公开工作年度报告
+                body2, year2 = _title_body_year(previous + sline)
+                body, year = body2 or body, year or year2
+            if not body and following and len(following) <= 30 and not re.search(r"[。；，,>＞»:：]", following):
+                body = _clean_body(following)  # 2020年政府信息公开工作年度报告 / 武昌经开区(滨江)管委会
             if body or year:
-                cues.append(Cue("title", body, year, 0.9 if i < 15 else 0.7))
+                cues.append(Cue("title", body, year, 1.4 if i < 15 else 1.0))
                 break
-    for m in re.finditer(_PUBLISH_VERBS + r"[^。]{0,12}?《?([^《》。；\n]{0,40}?)" + _YEAR + r"([^《》。；\n]{0,30}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)", shead):
+    for m in re.finditer(_PUBLISH_VERBS + r"[^。]{0,12}?《?([^《》。；\n]{0,40}?)" + _YEAR + r"([^《》。；\n]{0,30}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:情况)?(?:报告|年报)", shead):
         body = _clean_body(m.group(1)) or _clean_body(m.group(3))
-        cues.append(Cue("published_as", body, int(m.group(2)), 0.9))
-    for m in re.finditer(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,40}?)(?:根据|依据|按照|依照|编制|制作|发布|负责|综合)", shead):
+        cues.append(Cue("published_as", body, int(m.group(2)), 1.2))
+    for m in re.finditer(r"做好([\u4e00-\u9fff]{3,30}?)(?:政府信息公开|政务公开|信息公开)工作", shead):
+        cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.5))
+    for m in re.finditer(r"(?:^\s*|一、总体情况\s*\n\s*)([\u4e00-\u9fff]{3,30}?)(?:认真|深入|严格|坚持|高度|始终|积极|全面)", shead):
+        cues.append(Cue("opening", _clean_body(m.group(1)), None, 0.45))
+    for m in re.finditer(r"本(?:年度)?报告(?:是)?由([\u4e00-\u9fff（）()]{2,40}?)(?:根据|依据|按照|依照|编制|制作|发布|负责|综合)", shead):
         cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.8))
+    for m in re.finditer(r"由([\u4e00-\u9fff]{3,40}?)(?:[(（](?:以下简称|下称)[^)）]{1,20}[)）])?(?:负责)?编制", shead):
+        cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.75))
+    for m in re.finditer(r"(?:^|[，,。；\n])([\u4e00-\u9fff]{3,30}?)(?:结合[^。，,]{0,12}[，,]?)?编制(?:了|本单位|本机关|本部门|本)", shead):
+        cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.6))
     for m in re.finditer(_YEAR + r"([\u4e00-\u9fff（）()]{2,40}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)(?:是|由|根据|依据|按照)", shead):
         cues.append(Cue("named_report", _clean_body(m.group(2)), int(m.group(1)), 0.85))
     for m in re.finditer(r"统计(?:期限|时限|时间|区间|期间|范围|口径|周期)?(?:为|是|自|从)?\s*" + r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日", shead):
@@ -109,8 +129,10 @@ def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
         cues.append(Cue("opening", _clean_body(m.group(2)), int(m.group(1)), 0.6))
     for m in re.finditer(r"(?:发\s*布\s*机\s*构|信息来源|来\s*源|发文机关|发布单位|所属机构|公开主体|发\s*布\s*者)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40})", shead):
         cues.append(Cue("source_line", _clean_body(m.group(1)), None, 0.65))
-    for m in re.finditer(r"请(?:与|向|联系|咨询)([\u4e00-\u9fff（）()]{2,40}?)(?:政务公开办公室|政府信息公开办公室|信息公开办公室|办公室|综合科|政务公开科)?(?:联系|咨询|反映)", shead):
+    for m in re.finditer(r"请(?:与|向|联系|咨询)([\u4e00-\u9fff（）()]{2,40}?)(?:政务公开办公室|政府信息公开办公室|信息公开办公室|党政办公室|党政办|综合办公室|办公室|综合科|政务公开科)?(?:联系|咨询|反映)", shead):
         cues.append(Cue("contact", _clean_body(m.group(1)), None, 0.4))
+    for m in re.finditer(r"(?:可在|可通过|可从|可登录|登录)[“\"]?([\u4e00-\u9fff]{3,30}?)[”\"]?(?:门户网站|网站|官网|政务网)", shead):
+        cues.append(Cue("website", _clean_body(m.group(1)), None, 0.35))
     if title_hint:
         body, year = _title_body_year(title_hint)
         if body or year:
@@ -179,14 +201,26 @@ _PLACE_NAME = r"[\u4e00-\u9fff]{1,10}?"
 
 
 _NOT_IN_PLACE = re.compile(r"^.*(?:公布|发布|根据|关于|现将|按照|坚持|贯彻|全面|对|在|和|与|的|是|及|由|为|向|从|等|了|个|各|全|本|我|该|省|市)")
+# characters that do not occur in place names but do in the verbs before them (紧紧围绕市委…)
+_NOT_PLACE_CHARS = re.compile(r"[紧围绕深入贯彻落实推进加强坚持按照根据通过关于和与的在对是为了把将向从由以等各本我该此其注度举办召开组织共回复今年]")
 
 
 def _place_only(candidate: str) -> str | None:
     """XX区 out of a run of text that ends in a level (现公布区 → None, 全力推进临平区 → 临平区)."""
     level = candidate[-1]
     name = _NOT_IN_PLACE.sub("", candidate[:-1])
+    name = re.sub(r"^.*" + _NOT_PLACE_CHARS.pattern, "", name)  # 举办温州 → 温州
     place = name + level
     return place if len(name) >= 2 and place not in bodies.not_bodies() else None
+
+
+def _trimmed_place(place: str, head: str) -> str:
+    """举办温州市 → 温州市: of a run's tails (2+ characters before the level), the longest that the
+    text writes as often as the most written one."""
+    tails = [place[i:] for i in range(0, len(place) - 2)]
+    counts = {t: head.count(t) for t in tails}
+    most = max(counts.values())
+    return max((t for t, n in counts.items() if n == most), key=len)
 
 
 def complete_body(body: str, text: str) -> str:
@@ -203,7 +237,7 @@ def complete_body(body: str, text: str) -> str:
         places = Counter(written) or Counter(
             p for p in map(_place_only, re.findall(r"([\u4e00-\u9fff]{2,6}?" + level + r")", head)) if p)
         if places:
-            name = places.most_common(1)[0][0] + rest
+            name = _trimmed_place(places.most_common(1)[0][0], head) + rest
     expanded = bodies.expand(name) if _simplified(name) == name else name
     # a parent place written right before the body's own place (广州市番禺区统计局)
     first = re.match(r"([\u4e00-\u9fff]{2,10}?(?:区|县|旗|镇|乡|街道))", expanded)

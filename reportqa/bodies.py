@@ -43,9 +43,12 @@ def not_bodies() -> frozenset[str]:
     return frozenset(_data()["not_bodies"])
 
 
+_VARIANTS = str.maketrans({"陜": "陕", "衞": "卫", "敎": "教"})  # variant characters OpenCC leaves as they are
+
+
 def flat(text: str) -> str:
     """NFKC, simplified characters, no white space: the matching form of a name."""
-    return to_simplified(re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", text or "")))
+    return to_simplified(re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", text or ""))).translate(_VARIANTS)
 
 
 @lru_cache(maxsize=65536)
@@ -60,7 +63,7 @@ def expand(name: str) -> str:
         for m in re.finditer(re.escape(short), out):
             # the full form already written here (…人民政府办公室 holds 政府办): keep it
             around = out[max(0, m.start() - len(full)):m.end() + len(full)]
-            if full in around or _continues(short + out[m.end():m.end() + 1]):
+            if full in around or (m.end() < len(out) and _continues(short + out[m.end()])):
                 continue
             pieces.append(out[pos:m.start()] + full)
             pos = m.end()
@@ -97,7 +100,8 @@ def is_body_name(name: str | None) -> bool:
     f = flat(name or "")
     if not (2 <= len(f) <= 40) or f in not_bodies() or not re.fullmatch(r"[\u4e00-\u9fff（）()·]+", f):
         return False
-    if re.search(r"关于|通知|条例|意见|办法|决定|报告|规定|要求|做好|公开工作|工作情况|情况|政府信息|年度", f):
+    if re.search(r"关于|通知|条例|意见|办法|决定|报告|规定|要求|做好|公开工作|工作情况|情况|政府信息|年度|通过|门户|网站|"
+                 r"关注|高度|以下|简称|我|本年|全年|紧紧|围绕|坚持|认真|进一步", f):
         return False
     return is_organisation(f) or is_place(f)
 

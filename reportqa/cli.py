@@ -163,7 +163,7 @@ def cmd_eval(args) -> int:
     from retrieval.evaluate import identification_report, run_eval
     stores = _stores(args)
     if args.sources:
-        _rows, text = identification_report(stores, Path(args.sources))
+        _rows, text = identification_report(Path(args.sources))
         print(text)
     report = run_eval(stores, Path(args.file))
     print(report.summary())

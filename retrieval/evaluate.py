@@ -107,6 +107,7 @@ class Identification:
     found_body: str | None
     found_year: int | None
     stored: bool
+    named_in_text: bool = True  # False: the text never names its body (我局…), known only from elsewhere
 
     @property
     def body_right(self) -> bool:
@@ -121,7 +122,8 @@ def same_body(expected: str | None, found: str | None) -> bool:
     """One body: the same canonical name, or one is the other with its parent places written out
     (宝鸡市渭滨区统计局 ~ 渭滨区统计局)."""
     from reportqa.bodies import canonical
-    a, b = canonical(expected), canonical(found)
+    # a zone's 管理委员会 is its government: 平潭综合实验区管理委员会 ~ 平潭综合实验区
+    a, b = (_body_core(canonical(x)) for x in (expected, found))
     if not a or not b:
         return False
     short, long_ = sorted((a, b), key=len)
@@ -129,25 +131,47 @@ def same_body(expected: str | None, found: str | None) -> bool:
                                                               long_[: len(long_) - len(short)]) is not None)
 
 
-def identification_report(stores, sources: Path) -> tuple[list[Identification], str]:
-    """Each source line ({"file", "body", "year"}) against the stored report read from that file."""
-    by_path = {}
-    for r in stores.facts.list_reports():
-        by_path[Path(r.source_path).as_posix()] = r
+def _body_core(name: str) -> str:
+    """What two ways of writing one body share: a place's 人民政府 (上海市 ~ 上海市人民政府), a zone's
+    管理委员会, a street's 街道办事处 (白云街 ~ 白云街道办事处), 人民政府 between place and street."""
+    name = re.sub(r"(?<=[区县市镇乡])(?:管理委员会|人民政府)$", "", name)
+    name = re.sub(r"街(?:道)?(?:办事处)?$", "街道", name)
+    return re.sub(r"人民政府(?=[\u4e00-\u9fff]{2,6}街道$)", "", name)
+
+
+def identification_report(sources: Path) -> tuple[list[Identification], str]:
+    """Each source line ({"file", "body", "year"}, file relative to the sources file) read as ingest reads
+    it (in memory, nothing stored): accepted or rejected, and the body and year found."""
+    from ingest.pipeline import parse_report
+    from ingest.readers import ReaderError
     rows = []
     for line in Path(sources).read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         item = json.loads(line)
-        stored = next((r for p, r in by_path.items() if p.endswith("/" + item["file"]) or p == item["file"]), None)
-        rows.append(Identification(item["file"], item["body"], item.get("year"), stored.body if stored else None,
-                                   stored.year if stored else None, stored is not None))
+        try:
+            meta = parse_report(Path(sources).parent / item["file"]).meta
+        except (ReaderError, OSError, ValueError):
+            meta = None
+        rows.append(Identification(item["file"], item["body"], item.get("year"), meta.body if meta else None,
+                                   meta.year if meta else None, meta is not None,
+                                   item.get("body_evidence", "") is not None))
     n = len(rows) or 1
     lines = [f"identification over {len(rows)} reports:",
              f"  stored (not rejected): {sum(r.stored for r in rows)} ({sum(r.stored for r in rows) / n:.1%})",
              f"  body right: {sum(r.body_right for r in rows)} ({sum(r.body_right for r in rows) / n:.1%})",
              f"  year right: {sum(r.year_right for r in rows)} ({sum(r.year_right for r in rows) / n:.1%})",
              f"  both right: {sum(r.body_right and r.year_right for r in rows) / n:.1%}"]
+    named = [r for r in rows if r.named_in_text]
+    unnamed = [r for r in rows if not r.named_in_text]
+    if unnamed:
+        lines += [f"  of the {len(named)} whose text names the body: body right {sum(r.body_right for r in named)}"
+                  f" ({sum(r.body_right for r in named) / (len(named) or 1):.1%}), both right "
+                  f"{sum(r.body_right and r.year_right for r in named) / (len(named) or 1):.1%}",
+                  f"  of the {len(unnamed)} whose text never names it: left unknown or partial (区统计局) "
+                  f"{sum(not r.found_body or not same_body(r.expected_body, r.found_body) and len(r.found_body) <= 6 for r in unnamed)},"
+                  f" named right anyway {sum(r.body_right for r in unnamed)}, named wrong "
+                  f"{sum(bool(r.found_body) and not r.body_right and len(r.found_body) > 6 for r in unnamed)}"]
     for r in rows:
         if not (r.body_right and r.year_right):
             lines.append(f"  ✗ {r.file}: expected {r.expected_body} {r.expected_year}, "

@@ -79,11 +79,16 @@ def _asked_words(flat: str, exclude_words: set[str]) -> set[str]:
     return asked if sum(map(len, asked)) >= 2 else words(flat)
 
 
+def _covered(words: set[str], text: str) -> int:
+    tokens = set(tokenize(text))
+    return sum(len(t) for t in words if t in tokens or t in text)
+
+
 def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str, exclude_words: set[str]) -> tuple[Fact, float] | None:
     """The narrative number whose own clause states the asked quantity, or None.
 
-    The clause (not the sentence) must hold most of the asked words: in 共处理98件，其中予以公开79件,
-    予以公开 belongs to 79. A number the question itself states is never its answer, and the unit
+    The sentence must hold most of the asked words and the number's own clause some of them, the
+    most winning: in 共处理98件，其中予以公开79件, 予以公开 belongs to 79. A number the question itself states is never its answer, and the unit
     asked (多少场) must be the unit written."""
     flat = flatten(question)
     q_tokens = _asked_words(flat, exclude_words)
@@ -95,6 +100,7 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str, 
     wants_rate = bool(re.search(r"率|百分|%|比例|增长|下降|上升|减少|增加了?多少", flat))
     stated = {Decimal(n) for n in _QUESTION_NUMBER.findall(flat)}
     best, best_score = None, 0.0
+    texts: dict[str, str] = {}
     for rid in report_ids:
         for fact in facts.facts(rid, kind="narrative"):
             if fact.value is None or fact.value in stated:
@@ -103,12 +109,16 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str, 
             if wanted_unit and unit != wanted_unit and not (wants_rate and unit in ("%", "％")):
                 continue
             clause = flatten(fact.row_label)
-            clause_tokens = set(tokenize(clause))
-            covered = sum(len(t) for t in q_tokens if t in clause_tokens or t in clause)
-            coverage = covered / total
-            if coverage < CLAUSE_COVERAGE_MIN:
+            own = _covered(q_tokens, clause) / total
+            if own == 0:
+                continue  # the clause must itself say what it counts
+            if rid not in texts:
+                texts[rid] = facts.report_text(rid) or ""
+            sentence = flatten(texts[rid][fact.start:fact.end])
+            context = _covered(q_tokens, sentence) / total
+            if context < CLAUSE_COVERAGE_MIN:
                 continue
-            score = coverage + (0.2 if wanted_unit else 0) + (0.2 if wants_rate and unit in ("%", "％") else 0)
+            score = own + context + (0.2 if wanted_unit else 0) + (0.2 if wants_rate and unit in ("%", "％") else 0)
             if score > best_score:
                 best, best_score = fact, score
     return (best, best_score) if best is not None else None

@@ -35,6 +35,13 @@ def is_numeric_question(question: str) -> bool:
     return any(cue in flat for cue in _lexicon()["numeric_cues"]) or bool(re.search(r"[几多]少?[件个条项次]", flat))
 
 
+def asks_for_count(question: str) -> bool:
+    """The question wants a number (多少件, 几个, 是多少), not a description that mentions numbers."""
+    flat = flatten(question)
+    return bool(re.search(r"多少|几[件个条项次场家篇期份人户部名套台天批]|数量是|百分之几|占比|比例是", flat)) and \
+        not re.search(r"哪些|什么|怎么|如何|怎样|为什么|哪个|哪家|是否", flat)
+
+
 def _default_column(table: str, column) -> tuple[str, ...]:
     if column is None:
         return ("总计",) if table == "applications" else ()

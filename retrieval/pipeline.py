@@ -16,7 +16,7 @@ from retrieval.crossyear_routes import cross_year_route
 from retrieval.figures import as_number, best_narrative_fact, lookup, narrative_restatement, plain, share
 from retrieval.followup import contextualize
 from retrieval.hybrid import search_passages
-from retrieval.lexicon import CellQuery, flatten, is_numeric_question, match_cells
+from retrieval.lexicon import CellQuery, asks_for_count, flatten, is_numeric_question, match_cells
 from retrieval.notes import add_report_notes
 from retrieval.scope import place_levels, resolve_scope
 
@@ -49,6 +49,10 @@ class QuestionAnswerer:
         answer = None
         if is_numeric_question(effective):
             answer = self._numeric(question, effective, in_scope, scope.named)
+            if answer is None and asks_for_count(effective):
+                # a count no table cell or stated number gives: passages about the topic are not an answer
+                return Answer(question, "none", render("number_not_found", searched=searched_names(in_scope)),
+                              reports=[r.report_id for r in in_scope])
         if answer is None:
             answer = self._narrative(question, effective, in_scope)
         return add_report_notes(self.stores, answer)

@@ -109,6 +109,8 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
             for upper in levels[:-1]:
                 if upper in q or _stem(upper) in q:
                     score += 0.5
+        elif len(_stem(last)) >= 4 and _stem(last)[:2] in q and not _other_level_after(q, _stem(last)[:2]):
+            score += 3.0  # 平潭 for 平潭综合实验区 (but not 平潭县, which names another place)
     body_type = _bodies.canonical(report.body_type)
     if score and body_type and body_type not in _GOVERNMENT and (body_type in q or body_type[:2] in q):
         score += 2.0
@@ -116,6 +118,11 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
 
 
 _PLACE_ENDS = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道)")
+
+
+def _other_level_after(q: str, prefix: str) -> bool:
+    i = q.find(prefix)
+    return bool(re.match(r"(?:省|市|区|县|旗|镇|乡)", q[i + len(prefix):]))
 
 
 def _mentioned_places(flat_q: str) -> list[str]:
@@ -157,6 +164,9 @@ def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[st
     flat_q = _canonical_question(_flat(question))
     asked_years = question_years(question, reports)
     scored = [(r, _body_score(flat_q, r)) for r in pool]
+    in_years = [(r, s) for r, s in scored if r.year in asked_years]
+    if asked_years and any(s > 0 for _r, s in in_years):
+        scored = in_years  # 平潭2019年: the body that has a 2019 report, not a closer name without one
     best = max((s for _r, s in scored), default=0.0)
     named = best > 0
     if named:
