@@ -39,6 +39,7 @@ class Identity:
     body_confidence: float
     year_cue: str | None
     year_confidence: float
+    aliases: tuple[str, ...] = ()  # short names the text gives itself: (以下简称龙华局)
 
 
 _YEAR = r"((?:19|20)\d\d)\s*年\s*度?"
@@ -258,7 +259,13 @@ def identify(text: str, path: Path, *, title_hint: str | None = None) -> Identit
                   if 6 <= len(line.strip()) <= 80 and _REPORT_PHRASE.search(_simplified(line))
                   and not re.search(r"[。；>＞»]|根据|按照|现将|现公布", line.strip()[:-1])), None)
     title = _TITLE_PREFIX.sub("", title) if title else title_hint
-    return Identity(body, year, title, body_cue, body_conf, year_cue, year_conf)
+    return Identity(body, year, title, body_cue, body_conf, year_cue, year_conf, _aliases(text))
+
+
+def _aliases(text: str) -> tuple[str, ...]:
+    """Names the report defines for its body: …龙华监管局（以下简称“龙华局”）."""
+    found = re.findall(r"[(（](?:以下简称|下称|简称)[“\"'「]?([\u4e00-\u9fff]{2,12})[”\"'」]?[)）]", _simplified(text[:HEAD_CHARS]))
+    return tuple(dict.fromkeys(a for a in found if bodies.is_organisation(a) and a not in bodies.not_bodies()))
 
 
 def is_report_text(text: str, n_standard_headings: int, n_table_facts: int) -> bool:

@@ -74,4 +74,5 @@ def extract_metadata(text: str, path: Path, *, table_format: str = "unknown", ti
         format_version=_format_version(text, found_year, table_format), place=place, body_type=body_type,
         body_cue="given" if body else found.body_cue, body_confidence=1.0 if body else found.body_confidence,
         year_cue="given" if year else found.year_cue, year_confidence=1.0 if year else found.year_confidence,
+        aliases=() if body else found.aliases,
     )

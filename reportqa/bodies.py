@@ -46,6 +46,12 @@ def not_bodies() -> frozenset[str]:
 _VARIANTS = str.maketrans({"陜": "陕", "衞": "卫", "敎": "教"})  # variant characters OpenCC leaves as they are
 
 
+@lru_cache(maxsize=1)
+def generic_mentions() -> frozenset[str]:
+    """Names that, in a question, say which kind of body but not which one (市人民政府 in 市政府规章)."""
+    return frozenset(_data().get("generic_mentions", ())) | not_bodies()
+
+
 def flat(text: str) -> str:
     """NFKC, simplified characters, no white space: the matching form of a name."""
     return to_simplified(re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", text or ""))).translate(_VARIANTS)

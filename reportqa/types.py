@@ -44,6 +44,7 @@ class ReportMeta:
     body_confidence: float = 0.0  # 0..1; below LOW_CONFIDENCE the report list marks it
     year_cue: str | None = None
     year_confidence: float = 0.0
+    aliases: tuple[str, ...] = ()  # short names the report gives its body (以下简称龙华局)
 
 
 LOW_CONFIDENCE = 0.5
@@ -146,6 +147,7 @@ class StoredReport:
     body_confidence: float = 0.0
     year_cue: str | None = None
     year_confidence: float = 0.0
+    aliases: tuple[str, ...] = ()
 
     @property
     def needs_review(self) -> bool:

@@ -14,23 +14,29 @@ from functools import lru_cache
 from reportqa import bodies
 
 _ENDINGS = ("人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|委员会|办公室|办公厅|办事处|分局|监管局|"
-            "自治区|自治州|自治县|特别行政区|局|厅|委|办|署|中心|政府|街道|省|市|区|县|州|盟|旗|镇|乡")
+            "自治区|自治州|自治县|特别行政区|局|厅|委|办|署|中心|政府|街道|街|省|市|区|县|州|盟|旗|镇|乡")
 # An ending only ends a name when the next character does not continue a word (办理, 市场, 区域, 局长…).
-_NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区"
+_NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区道头信网在工门采性热服"
 _SEGMENT = rf"[\u4e00-\u9fff]{{1,12}}?(?:{_ENDINGS})(?![{_NOT_AFTER}])"
 _MENTION = re.compile(rf"(?:{_SEGMENT})+")
 _FILLER = re.compile(r"^(?:请问|请|问|关于|对于|那么|那|在|从|和|与|跟|及|以及|的|了|是|查询|查|看看|看|一下|想知道|我想|告诉我|年|度|"
-                     r"报告|年报|中|里|上一年|去年|今年|比较|对比|相比|说)+")
+                     r"报告|年报|中|里|上一年|去年|今年|比较|对比|相比|说|向|对|给|由|被|涉及|全市|全区|全县|全省|各)+")
 _QUESTION_WORDS = re.compile(r"哪|什么|怎么|如何|多少|几|是否|负责|由|有没有|各|所有|全部|相关|公开|申请|收到|办理|制发|文件")
 _PLACE_LEVEL = re.compile(r"(?:自治区|自治州|自治县|特别行政区|省|市|区|县|州|盟|旗|镇|乡|街道)$")
+
+
+# Words that never sit inside a body's name: a mention stops at them (…年报说新增市政府规章…).
+_BREAKS = re.compile(r"说|称|提到|显示|指出|新增|增加|减少|收到|受理|办理|发布|制发|制定|废止|是|有|的|在|里|对|了|报告|年报|"
+                     r"多少|几|哪|什么|请问|关于|那么|那|比|较|上一年|去年|今年|年度|年|件|条|个|项|次|场|篇|份|万元|人次|\d+|[^\u4e00-\u9fff]")
 
 
 def body_mentions(canonical_question: str) -> list[str]:
     """Body-like phrases a question names (canonical form): 龙华监管局, 上海市, 番禺区统计局."""
     out = []
-    for m in _MENTION.finditer(canonical_question):
+    for m in _MENTION.finditer(_BREAKS.sub("|", canonical_question)):
         name = _FILLER.sub("", m.group(0))
-        if len(name) >= 2 and not _QUESTION_WORDS.search(name) and bodies.is_body_name(name):
+        if len(name) >= 2 and not _QUESTION_WORDS.search(name) and bodies.is_body_name(name) \
+                and name not in bodies.generic_mentions():
             out.append(name)
     return out
 
@@ -47,9 +53,17 @@ def name_forms(canonical_body: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+_ENDING_CLASS = {"街": "街道", "街道": "街道", "街道办事处": "街道", "办事处": "街道", "镇": "镇", "镇人民政府": "镇",
+                 "乡": "乡", "乡人民政府": "乡"}
+
+
 def _ending(name: str) -> str:
     m = re.search(rf"(?:{_ENDINGS})$", name)
-    return m.group(0) if m else ""
+    ending = m.group(0) if m else ""
+    if ending in ("办事处", "人民政府"):  # 街道办事处, 镇人民政府: the class is the word before
+        m2 = re.search(r"(街道|镇|乡)(?:办事处|人民政府)$", name)
+        ending = m2.group(0) if m2 else ending
+    return _ENDING_CLASS.get(ending, ending)
 
 
 def abbreviates(mention: str, canonical_body: str) -> bool:
@@ -66,10 +80,16 @@ def abbreviates(mention: str, canonical_body: str) -> bool:
     return True
 
 
+_PLACE_CHAIN = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县))+")
+
+
 def satisfies(mention: str, canonical_body: str) -> bool:
     """The stored body is (or contains, as a place) what the mention names."""
     if not canonical_body:
         return False
+    if len(canonical_body) >= 3 and mention.endswith(canonical_body) and \
+            _PLACE_CHAIN.fullmatch(mention[: len(mention) - len(canonical_body)]):
+        return True  # 龙泉市西街街道 for a report that calls itself 西街街道
     if mention in canonical_body:
         # a place mention (上海市) is satisfied by any body in it; a department mention must end the name
         # or be followed by another unit (龙华监管局 ends it; 统计局 inside 统计局某某科 would not)

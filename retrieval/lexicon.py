@@ -51,11 +51,23 @@ def _default_column(table: str, column) -> tuple[str, ...]:
 _SEVERAL = re.compile(r"各|分别|和|与|及|以及|、")
 
 
+def asked_part(question: str) -> str:
+    """The clause that asks, when the question first states something with a number:
+    行政许可处理决定1011件，那行政处罚处理决定多少件？ → 那行政处罚处理决定多少件？"""
+    flat = flatten(question)
+    parts = re.split(r"[，,；;。]", flat)
+    if len(parts) > 1 and re.search(r"多少|几", parts[-1]) and re.search(r"\d", "".join(parts[:-1]).replace("年", "")):
+        head = "".join(parts[:-1])
+        if re.search(r"(?<![\d年])\d+(?:\.\d+)?\s*[件条个项次场篇份%]", head):
+            return parts[-1]
+    return flat
+
+
 def match_cells(question: str) -> list[CellQuery]:
     """What the question asks for: the entry with the longest matching term; when the question
     joins several figures ("行政复议和行政诉讼各多少件"), every entry whose term does not overlap
     a longer one, in the order they are asked."""
-    flat = flatten(question)
+    flat = asked_part(question)
     best = _longest_term(flat, "terms") or _longest_term(flat, "weak_terms")
     if best is None:
         return []
@@ -87,8 +99,25 @@ def _cell_query(flat: str, entry: dict, term: str) -> CellQuery:
         applicant = _applicant_columns(flat)
         if applicant:
             columns, column_label = applicant
+    named = _named_column(flat, table)
+    if named:
+        columns = (named["column"],)
+        return CellQuery(table=table, rows=tuple(entry["rows"]), columns=columns,
+                         label=f"{entry['rows'][0]}{named['label']}", term=term)
     return CellQuery(table=table, rows=tuple(entry["rows"]), columns=columns, label=entry.get("label") or term,
                      term=term, column_label=column_label)
+
+
+def _named_column(flat: str, table: str) -> dict | None:
+    """A column the question names (上一年项目数量, 本年新公开数量), longest term first."""
+    found = [(len(t), item) for item in _lexicon().get("column_terms", []) if table in item["tables"]
+             for t in item["terms"] if t in flat]
+    return max(found, key=lambda f: f[0])[1] if found else None
+
+
+def column_equivalents(column: str) -> tuple[str, ...]:
+    """The same quantity under the other format's key (本年制发件数 ~ 本年新制作数量)."""
+    return tuple(_lexicon().get("column_equivalents", {}).get(column, ()))
 
 
 def _longest_term(flat: str, field: str):

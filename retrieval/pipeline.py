@@ -13,7 +13,8 @@ from reportqa.stores.keywords import tokenize
 from reportqa.types import Answer, StoredReport
 from retrieval.compose import CitationBuilder, report_name, searched_names
 from retrieval.crossyear_routes import cross_year_route
-from retrieval.figures import as_number, best_narrative_fact, lookup, narrative_restatement, plain, share
+from retrieval.figures import as_number, lookup, narrative_restatement, plain, share
+from retrieval.narrative_numbers import best_narrative_fact
 from retrieval.followup import contextualize
 from retrieval.hybrid import search_passages
 from retrieval.lexicon import CellQuery, asks_for_count, flatten, is_numeric_question, match_cells

@@ -43,7 +43,7 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-_LATER_CLAUSE = re.compile(r"[，,；;。](?:那么?|那|而|则|请问)?(?=[^，,；;。]*(?:上一年|前一年|上年度|去年|前年|(?:19|20)\d\d\s*年)[^，,；;。]*(?:年报|报告)?[^，,；;。]*(?:多少|几|是什么|哪些|如何|怎么|吗|呢|[?？]))")
+_LATER_CLAUSE = re.compile(r"[，,；;。](?:那么?|那|而|则|请问)?(?=[^，,；;。]*(?:上一年(?!项目)|前一年|上年度|去年|前年|(?:19|20)\d\d\s*年)[^，,；;。]*(?:年报|报告)?[^，,；;。]*(?:多少|几|是什么|哪些|如何|怎么|吗|呢|[?？]))")
 
 
 def asked_clause_years(flat: str) -> list[int] | None:
@@ -60,7 +60,7 @@ def asked_clause_years(flat: str) -> list[int] | None:
     if tail_years:
         return [tail_years[-1]]
     head_years = [int(y) for y in _YEAR.findall(head)]
-    if head_years and re.search(r"上一年|前一年|上年度|去年", tail):
+    if head_years and re.search(r"上一年|前一年|上年度|去年", re.sub(r"上一年项目数量|上年结转|上一年度项目", "", tail)):
         return [head_years[-1] - 1]
     if head_years and "前年" in tail:
         return [head_years[-1] - 2]
@@ -95,11 +95,14 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
     body = _bodies.canonical(report.body)
     if body and body in q:
         return 10.0 + len(body) / 100  # the longest body written out wins (…市 < …市人民政府办公室)
+    for alias in report.aliases:
+        if len(alias) >= 3 and _bodies.canonical(alias) in q:
+            return 8.5  # 龙华局, as the report itself says (以下简称龙华局)
     for form in name_forms(body)[1:]:
         if form in q and (len(form) >= 4 or _PLACE_ENDS.search(form)):
             return 8.0 + len(form) / 100  # 渭滨区统计局 for 宝鸡市渭滨区统计局
-    if any(abbreviates(m, body) for m in body_mentions(q)):
-        return 7.0  # 东湖风景区卫健办
+    if any(abbreviates(m, body) or (_bodies.is_organisation(m) and satisfies(m, body)) for m in body_mentions(q)):
+        return 7.0  # 东湖风景区卫健办, 南源街
     score = 0.0
     levels = place_levels(to_simplified(report.place or ""))
     if levels:
@@ -109,7 +112,7 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
             for upper in levels[:-1]:
                 if upper in q or _stem(upper) in q:
                     score += 0.5
-        elif len(_stem(last)) >= 4 and _stem(last)[:2] in q and not _other_level_after(q, _stem(last)[:2]):
+        elif len(_stem(last)) >= 4 and re.search(re.escape(_stem(last)[:2]) + r"(?:\d|[^\u4e00-\u9fff]|$)", q):
             score += 3.0  # 平潭 for 平潭综合实验区 (but not 平潭县, which names another place)
     body_type = _bodies.canonical(report.body_type)
     if score and body_type and body_type not in _GOVERNMENT and (body_type in q or body_type[:2] in q):
@@ -118,11 +121,6 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
 
 
 _PLACE_ENDS = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道)")
-
-
-def _other_level_after(q: str, prefix: str) -> bool:
-    i = q.find(prefix)
-    return bool(re.match(r"(?:省|市|区|县|旗|镇|乡)", q[i + len(prefix):]))
 
 
 def _mentioned_places(flat_q: str) -> list[str]:
@@ -148,12 +146,25 @@ def _mentioned_body_type(flat_q: str, matched: list[StoredReport]) -> str | None
     return word if word and word not in _GOVERNMENT and not word.endswith("政府") else None
 
 
+def _stray_department(flat_q: str, chosen: list[StoredReport]) -> str | None:
+    canon = [_bodies.canonical(r.body) for r in chosen if r.body] + [_bodies.canonical(a) for r in chosen for a in r.aliases]
+    for mention in body_mentions(_canonical_question(flat_q)):
+        if _PLACE_ENDS.search(mention[-2:]) and not _bodies.is_organisation(mention):
+            continue  # a place: checked by the place levels
+        if not any(satisfies(mention, b) for b in canon) and not any(mention in b or b in mention for b in canon):
+            if not any(satisfies(other, b) and len(other) >= len(mention) for other in body_mentions(_canonical_question(flat_q))
+                       for b in canon):
+                return mention
+    return None
+
+
 def unmatched_mention(flat_q: str, reports: list[StoredReport]) -> str | None:
     """A body the question names that no stored report is (龙华监管局 with no such report), or None."""
     mentions = body_mentions(_canonical_question(flat_q))
     if not mentions:
         return None
     canon = [_bodies.canonical(r.body) for r in reports if r.body]
+    canon += [_bodies.canonical(a) for r in reports for a in r.aliases]
     unmatched = [m for m in mentions if not any(satisfies(m, b) for b in canon)]
     return unmatched[0] if len(unmatched) == len(mentions) else None
 
@@ -176,6 +187,10 @@ def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[st
             chosen = governments
         # A body written out in full (or in a known short form) needs no second look at its type.
         full_department = best >= 7 and any(r.body != r.place for r in chosen)
+        # a unit the question names that the matched report is not (南山监管局 beside a stored 龙华监管局)
+        stray = _stray_department(flat_q, chosen)
+        if stray:
+            return Scope([], asked_years, named=True, missing=stray)
         wanted_type = None if full_department else _mentioned_body_type(flat_q, chosen)
         if wanted_type and not any(_bodies.canonical(wanted_type) in _bodies.canonical(r.body) for r in chosen):
             return Scope([], asked_years, named=True, missing=_missing_name(flat_q, wanted_type))

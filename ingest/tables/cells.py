@@ -17,7 +17,10 @@ _PIPE = re.compile(r"\|")
 _SPACES = re.compile(r"[ \u3000]{2,}")
 _MARKDOWN_RULE = re.compile(r"^[\s|:\-—+]+$")
 _PAGE_FOOTER = re.compile(r"^(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d+\s*页(?:\s*[,，/共]\s*共?\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
-_NUMBER = re.compile(r"^[+\-－]?[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?$")
+# A cell's number: signed or written with 增/减 (the 2019 format's 本年增/减 column), with or without a
+# unit written after it (240万元, 12件).
+_NUMBER = re.compile(r"^(?:[+\-－]|增加?|减少?)?\s*[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?\s*(?:万元|元|件|个|条|项|次)?$")
+_UNIT_AFTER = re.compile(r"\s*(?:万元|元|件|个|条|项|次)$")
 _BLANK_MARKS = {"/", "／", "-", "—", "－", "–", "——", "\\", "无", "無", "空"}
 _TRAILING_NUMBERS = re.compile(r"^(.*?[^\d\s.．,，、])\s+((?:[0-9０-９]+(?:[.．][0-9０-９]+)?\s*)+)$")
 
@@ -51,6 +54,8 @@ def parse_value(text: str) -> Decimal | None:
     if text in _BLANK_MARKS or not text:
         return None
     plain = unicodedata.normalize("NFKC", text).replace(",", "").replace("，", "")
+    plain = _UNIT_AFTER.sub("", plain)
+    plain = re.sub(r"^(?:增加?)\s*", "", re.sub(r"^(?:减少?)\s*", "-", plain)).replace(" ", "")
     try:
         return Decimal(plain)
     except InvalidOperation:
@@ -95,6 +100,8 @@ def _split_line(line: str) -> list[tuple[str, int]]:
         pieces.append((line[last:match.start()], last))
         last = match.end()
     pieces.append((line[last:], last))
+    if separator is _SPACES:  # indentation and trailing spaces separate nothing
+        pieces = [p for i, p in enumerate(pieces) if p[0].strip() or 0 < i < len(pieces) - 1]
     return pieces
 
 

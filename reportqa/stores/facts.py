@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS reports (
   format_version TEXT, place TEXT, body_type TEXT, source_path TEXT, source_format TEXT, encoding TEXT,
   text TEXT NOT NULL, pages TEXT NOT NULL, ingested_at TEXT DEFAULT (datetime('now')),
   n_chunks INTEGER, n_facts INTEGER, n_findings INTEGER,
-  body_cue TEXT, body_confidence REAL, year_cue TEXT, year_confidence REAL
+  body_cue TEXT, body_confidence REAL, year_cue TEXT, year_confidence REAL, aliases TEXT
 );
 CREATE TABLE IF NOT EXISTS sections (
   report_id TEXT, path TEXT, number TEXT, level INTEGER, heading TEXT, start INTEGER, "end" INTEGER
@@ -48,9 +48,10 @@ CREATE INDEX IF NOT EXISTS findings_by_report ON findings(report_id);
 
 
 _REPORT_COLUMNS = ("report_id, version, body, year, published, title, format_version, source_path, source_format,"
-                   " n_chunks, n_facts, n_findings, place, body_type, body_cue, body_confidence, year_cue, year_confidence")
+                   " n_chunks, n_facts, n_findings, place, body_type, body_cue, body_confidence, year_cue, year_confidence, aliases")
 # Columns added after the first release, with their types: a store made before them is migrated on open.
-_ADDED_REPORT_COLUMNS = {"body_cue": "TEXT", "body_confidence": "REAL", "year_cue": "TEXT", "year_confidence": "REAL"}
+_ADDED_REPORT_COLUMNS = {"body_cue": "TEXT", "body_confidence": "REAL", "year_cue": "TEXT", "year_confidence": "REAL",
+                         "aliases": "TEXT"}
 
 
 class FactStore:
@@ -95,13 +96,13 @@ class FactStore:
             conn.execute(
                 "INSERT INTO reports (report_id, version, body, year, published, title, format_version, place, body_type,"
                 " source_path, source_format, encoding, text, pages, n_chunks, n_facts, n_findings,"
-                " body_cue, body_confidence, year_cue, year_confidence)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " body_cue, body_confidence, year_cue, year_confidence, aliases)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (rid, report.version, m.body, m.year, m.published, m.title, m.format_version, m.place, m.body_type,
                  report.source_path, report.source_format, report.encoding, report.text,
                  json.dumps([[p.start, p.end, p.page, p.ocr] for p in report.pages]),
                  len(report.chunks), len(report.facts), len(report.findings),
-                 m.body_cue, m.body_confidence, m.year_cue, m.year_confidence),
+                 m.body_cue, m.body_confidence, m.year_cue, m.year_confidence, json.dumps(list(m.aliases), ensure_ascii=False)),
             )
             conn.executemany(
                 'INSERT INTO sections VALUES (?,?,?,?,?,?,?)',
@@ -239,6 +240,7 @@ def _stored(r: sqlite3.Row) -> StoredReport:
     values = dict(r)
     for key in ("body_confidence", "year_confidence"):  # rows stored before these columns existed
         values[key] = values[key] if values[key] is not None else 0.0
+    values["aliases"] = tuple(json.loads(values["aliases"])) if values.get("aliases") else ()
     return StoredReport(**values)
 
 

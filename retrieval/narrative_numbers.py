@@ -1,0 +1,128 @@
+"""Numbers stated in the narrative, picked by the clause that states them.
+
+A sentence often holds several counts of related things: 共处理依申请公开98件，其中予以公开79件;
+全年共办理各类在线留言1647条，其中，局长信箱268条. The number answered is the one whose own clause
+says what the question counts:
+- the sentence must hold most of the asked words, and the number's own clause some of them;
+- a clause that names another action (受理, 收到, 制定 …) than the one asked (办结, 废止 …) is not it;
+- words that only one clause of the sentence holds weigh most; the word right before 多少 (the
+  action or the thing counted) weighs more than the object after it, which sub-clauses often omit;
+- a number the question itself states is never its answer, and the unit asked (多少场, 占比) must be
+  the unit written.
+When nothing qualifies the answer is "not found", never the nearest number on the topic.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from reportqa.stores.facts import FactStore
+from reportqa.stores.keywords import tokenize
+from reportqa.types import Fact
+from retrieval.lexicon import flatten
+
+_UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗)")
+_GENERIC = set("多少 数量 一共 共 总共 合计 报告 年报 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 上一年 "
+               "中 里 有 是 为 了 达到 全市 我市 市 县 区 全区 全县 这 这一 数字 数 说 那 那么 呢 吗 其中 个 件 条 项 多少件 多少条".split())
+_SLOT_FILLER = set("有 是 为 共 了 的 已 总共 一共 合计 达 达到 全年 本年 本年度 累计 其中 中 里 其 一共有 还 分别 "
+                   "申请 信息 政府信息 文件 件数 数量 数 总数".split())
+# Actions a count is of: a clause naming one the question does not ask about counts something else.
+_ACTIONS = ("予以公开", "部分公开", "不予公开", "主动公开", "新收", "收到", "受理", "办结", "办理", "答复", "回复", "转办", "结转",
+            "接办", "制定", "制发", "印发", "出台", "废止", "修订", "修改", "清理", "发布", "转发", "更新", "举办", "召开",
+            "开展", "组织", "培训", "解读", "处理", "关停", "注销", "新增", "减少", "增加")
+_ASKED_CLAUSE = re.compile(r"[^，,；;。]*(?:多少|几)[^，,；;。]*$")
+_QUESTION_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s*年)")
+CONTEXT_COVERAGE_MIN = 0.6  # share of the asked words the number's sentence must hold
+
+
+def _words(text: str, exclude: set[str]) -> list[str]:
+    return [t for t in tokenize(text) if t not in _GENERIC and t not in exclude
+            and not re.fullmatch(r"[\d.%]+|(?:19|20)\d\d年?|\W+", t)]
+
+
+def _asked_words(flat: str, exclude: set[str]) -> set[str]:
+    """The words naming the asked quantity: from the clause that asks (…那上一年年报里主动公开了多少件规章？),
+    or the whole question when that clause only says 这一数字是多少."""
+    m = _ASKED_CLAUSE.search(flat)
+    asked = set(_words(m.group(0), exclude)) if m else set()
+    return asked if sum(map(len, asked)) >= 2 else set(_words(flat, exclude))
+
+
+def _slots(flat: str, exclude: set[str]) -> tuple[set[str], set[str]]:
+    """(the word right before 多少, the word right after it and its unit): 废止了多少件行政规范性文件 →
+    ({废止}, {行政规范性文件}); 工作动态有多少条 → ({工作动态}, set())."""
+    m = _ASKED_CLAUSE.search(flat)
+    clause = m.group(0) if m else flat
+    cue = re.search(r"多少|几", clause)
+    if not cue:
+        return set(), set()
+    keep = [t for t in _words(clause[: cue.start()], exclude) if t not in _SLOT_FILLER]
+    rest = re.sub(r"^(?:多少|几)(?:万人次|人次|个工作日|万元|[条个件项次场家篇期份人户部名套台天宗批])?", "", clause[cue.start():])
+    after = [t for t in _words(rest, exclude) if t not in _SLOT_FILLER]
+    return set(keep[-1:]), set(after[:1])
+
+
+def _holds(text: str, word: str) -> bool:
+    # one-character words only as whole tokens: 新 is not in 新闻
+    return word in tokenize(text) if len(word) == 1 else word in text
+
+
+def _actions(text: str) -> set[str]:
+    found = {a for a in _ACTIONS if a in text}
+    return {a for a in found if not any(a != b and a in b for b in found)}  # 公开 inside 予以公开 is not another action
+
+
+def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
+                        exclude_words: set[str]) -> tuple[Fact, float] | None:
+    flat = flatten(question)
+    asked = _asked_words(flat, exclude_words)
+    if not asked:
+        return None
+    total = sum(len(t) for t in asked)
+    before, after = _slots(flat, exclude_words)
+    unit_cue = _UNIT_CUE.search(flat)
+    wanted_unit = unit_cue.group(1) if unit_cue else None
+    wants_rate = bool(re.search(r"率|百分|%|比例|增长|下降|上升|减少|增加了?多少", flat))
+    wants_percent = bool(re.search(r"率|百分|%|比例|占比", flat)) and not wanted_unit
+    stated = {Decimal(n) for n in _QUESTION_NUMBER.findall(flat)}
+    asked_actions = _actions(flat)
+    best, best_score = None, 0.0
+    for rid in report_ids:
+        text = None
+        by_sentence: dict[tuple[int, int], list[Fact]] = {}
+        for fact in facts.facts(rid, kind="narrative"):
+            by_sentence.setdefault((fact.start, fact.end), []).append(fact)
+        for (start, end), group in by_sentence.items():
+            def unit_fits(fact: Fact) -> bool:
+                unit = fact.unit.lstrip("余")
+                if wanted_unit and unit != wanted_unit and not (wants_rate and unit in ("%", "％")):
+                    return False
+                return not wants_percent or unit in ("%", "％")  # 占比是多少 asks for the stated share, not a count
+            group = [f for f in group if unit_fits(f)]  # only numbers of the asked kind compete
+            clauses = [flatten(f.row_label) for f in group]
+            for fact, clause in zip(group, clauses):
+                if fact.value is None or fact.value in stated:
+                    continue
+                if asked_actions and _actions(clause) - asked_actions:
+                    continue  # 收到14件 does not answer 办结多少件
+                own = [t for t in asked if _holds(clause, t)]
+                if not own:
+                    continue
+                if text is None:
+                    text = facts.report_text(rid) or ""
+                sentence = flatten(text[start:end])
+                context = sum(len(t) for t in asked if _holds(sentence, t)) / total
+                if context < CONTEXT_COVERAGE_MIN:
+                    continue
+                distinct = sum(len(t) / sum(1 for c in clauses if _holds(c, t)) for t in own) / total
+                slot = (2.0 * sum(len(t) for t in before if _holds(clause, t)) / max(1, sum(map(len, before)))
+                        + 0.5 * sum(len(t) for t in after if _holds(clause, t)) / max(1, sum(map(len, after))))
+                if (before or after) and slot == 0 and len(own) * 2 < len(asked):
+                    continue  # neither what is counted nor most of the question: another number
+                score = distinct + slot + context
+                if score > best_score:
+                    best, best_score = fact, score
+    return (best, best_score) if best is not None else None
+
+
+__all__ = ["best_narrative_fact"]
