@@ -35,7 +35,7 @@ def body_mentions(canonical_question: str) -> list[str]:
     out = []
     for m in _MENTION.finditer(_BREAKS.sub("|", canonical_question)):
         name = _FILLER.sub("", m.group(0))
-        if len(name) >= 2 and not _QUESTION_WORDS.search(name) and bodies.is_body_name(name) \
+        if len(name) >= 3 and not _QUESTION_WORDS.search(name) and bodies.is_body_name(name) \
                 and name not in bodies.generic_mentions():
             out.append(name)
     return out

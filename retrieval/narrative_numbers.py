@@ -19,11 +19,17 @@ from decimal import Decimal
 from reportqa.stores.facts import FactStore
 from reportqa.stores.keywords import tokenize
 from reportqa.types import Fact
-from retrieval.lexicon import flatten
+from reportqa.schema import to_simplified
+from retrieval.lexicon import flatten as _flatten
+
+
+def flatten(text: str) -> str:
+    return to_simplified(_flatten(text))  # a traditional copy's clauses match simplified questions
 
 _UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗)")
 _GENERIC = set("多少 数量 一共 共 总共 合计 报告 年报 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 上一年 "
-               "中 里 有 是 为 了 达到 全市 我市 市 县 区 全区 全县 这 这一 数字 数 说 那 那么 呢 吗 其中 个 件 条 项 多少件 多少条".split())
+               "中 里 有 是 为 了 达到 全市 我市 市 县 区 全区 全县 这 这一 数字 数 说 那 那么 呢 吗 其中 个 件 条 项 多少件 多少条 "
+               "大约 约 大概 左右 以上 余 多 累计 共计 一共有 总计".split())
 _SLOT_FILLER = set("有 是 为 共 了 的 已 总共 一共 合计 达 达到 全年 本年 本年度 累计 其中 中 里 其 一共有 还 分别 "
                    "申请 信息 政府信息 文件 件数 数量 数 总数".split())
 # Actions a count is of: a clause naming one the question does not ask about counts something else.

@@ -19,6 +19,9 @@ from retrieval.followup import contextualize
 from retrieval.hybrid import search_passages
 from retrieval.lexicon import CellQuery, asks_for_count, flatten, is_numeric_question, match_cells
 from retrieval.notes import add_report_notes
+from reportqa import bodies as _bodies
+from reportqa.schema import to_simplified
+from retrieval.bodymatch import body_mentions
 from retrieval.scope import place_levels, resolve_scope
 
 # Words that say nothing about the topic: a passage must share topic words with the question.
@@ -130,7 +133,7 @@ class QuestionAnswerer:
         return said, (figure.value, figure.unit)
 
     def _from_narrative_numbers(self, question, effective, reports) -> Answer | None:
-        exclude = self._name_tokens(reports)
+        exclude = self._name_tokens(reports) | mention_tokens(effective)
         found = best_narrative_fact(self.stores.facts, [r.report_id for r in reports], effective, exclude)
         if found is None:
             return None
@@ -189,6 +192,16 @@ class QuestionAnswerer:
     def _topic_tokens(self, question: str, reports: list[StoredReport]) -> set[str]:
         names = self._name_tokens(reports)
         return {t for t in tokenize(question) if t not in _NON_TOPIC and t not in names and not re.fullmatch(r"\d+", t)}
+
+
+def mention_tokens(question: str) -> set[str]:
+    """Words of the body names the question writes, as written (经开区管委会) and written out: they say
+    which report, not what is counted."""
+    flat = flatten(question)
+    words = set()
+    for mention in body_mentions(flat) + body_mentions(_bodies.expand(to_simplified(flat))):
+        words.update(tokenize(mention))
+    return words
 
 
 def _part_label(part, query: CellQuery, parts: list) -> str:

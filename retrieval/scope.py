@@ -93,6 +93,9 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
     """How strongly the question names this report's body (0: not at all)."""
     q = _canonical_question(flat_q)
     body = _bodies.canonical(report.body)
+    if body and _BARE.match(body):
+        # 区统计局: a report that never says which district; only a question as bare as it names it
+        return 1.0 if re.search(r"(?:^|[^\u4e00-\u9fff])" + re.escape(body), q) else 0.0
     if body and body in q:
         return 10.0 + len(body) / 100  # the longest body written out wins (…市 < …市人民政府办公室)
     for alias in report.aliases:
@@ -120,6 +123,7 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
     return score
 
 
+_BARE = re.compile(r"^(?:省|市|区|县|州|盟|旗)(?=[\u4e00-\u9fff])")
 _PLACE_ENDS = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道)")
 
 
