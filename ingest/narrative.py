@@ -62,13 +62,42 @@ def _sentence_facts(report_id: str, text: str, start: int, end: int) -> list[Fac
 
 
 def _clause_bounds(sentence: str, lo: int, hi: int) -> tuple[int, int]:
+    """The number's own clause. A 、 ends it only where the list goes on with another number
+    (政务新媒体22个、网站3个); otherwise it lists what the number is about (对29项…利益、…的政策文件进行了解读)."""
     a = lo
     while a > 0 and not _CLAUSE_SPLIT.match(sentence[a - 1]):
         a -= 1
+    while a > 0 and sentence[a - 1] == "、" and not _HAS_NUMBER.search(_stretch_before(sentence, a - 1)):
+        a = _stretch_start(sentence, a - 1)
     b = hi
     while b < len(sentence) and not _CLAUSE_SPLIT.match(sentence[b]):
         b += 1
+    while b < len(sentence) and sentence[b] == "、" and not _HAS_NUMBER.search(_stretch_after(sentence, b + 1)):
+        b = _stretch_end(sentence, b + 1)
     return a, b
+
+
+_HAS_NUMBER = re.compile(r"[0-9０-９]")
+
+
+def _stretch_start(sentence: str, i: int) -> int:
+    while i > 0 and not _CLAUSE_SPLIT.match(sentence[i - 1]):
+        i -= 1
+    return i
+
+
+def _stretch_end(sentence: str, i: int) -> int:
+    while i < len(sentence) and not _CLAUSE_SPLIT.match(sentence[i]):
+        i += 1
+    return i
+
+
+def _stretch_before(sentence: str, i: int) -> str:
+    return sentence[_stretch_start(sentence, i):i]
+
+
+def _stretch_after(sentence: str, i: int) -> str:
+    return sentence[i:_stretch_end(sentence, i)]
 
 
 def is_approximate(fact: Fact) -> bool:

@@ -13,12 +13,12 @@ from functools import lru_cache
 
 from reportqa import bodies
 
-_ENDINGS = ("人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|委员会|办公室|办公厅|办事处|分局|监管局|"
+_ENDINGS = ("人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|委员会|管委会|办公室|办公厅|办事处|分局|监管局|"
             "自治区|自治州|自治县|特别行政区|局|厅|委|办|署|中心|政府|街道|街|省|市|区|县|州|盟|旗|镇|乡")
 # An ending only ends a name when the next character does not continue a word (办理, 市场, 区域, 局长…).
-_NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区道头信网在工门采性热服"
+_NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区道头信网在工门采性热服会街"
 _SEGMENT = rf"[\u4e00-\u9fff]{{1,12}}?(?:{_ENDINGS})(?![{_NOT_AFTER}])"
-_MENTION = re.compile(rf"(?:{_SEGMENT})+")
+_MENTION = re.compile(rf"{_SEGMENT}(?:[\u4e00-\u9fff]{{0,12}}?(?:{_ENDINGS})(?![{_NOT_AFTER}]))*")
 _FILLER = re.compile(r"^(?:请问|请|问|关于|对于|那么|那|在|从|和|与|跟|及|以及|的|了|是|查询|查|看看|看|一下|想知道|我想|告诉我|年|度|"
                      r"报告|年报|中|里|上一年|去年|今年|比较|对比|相比|说|向|对|给|由|被|涉及|全市|全区|全县|全省|各)+")
 _QUESTION_WORDS = re.compile(r"哪|什么|怎么|如何|多少|几|是否|负责|由|有没有|各|所有|全部|相关|公开|申请|收到|办理|制发|文件")
@@ -26,8 +26,8 @@ _PLACE_LEVEL = re.compile(r"(?:自治区|自治州|自治县|特别行政区|省
 
 
 # Words that never sit inside a body's name: a mention stops at them (…年报说新增市政府规章…).
-_BREAKS = re.compile(r"说|称|提到|显示|指出|新增|增加|减少|收到|受理|办理|发布|制发|制定|废止|是|有|的|在|里|对|了|报告|年报|"
-                     r"多少|几|哪|什么|请问|关于|那么|那|比|较|上一年|去年|今年|年度|年|件|条|个|项|次|场|篇|份|万元|人次|\d+|[^\u4e00-\u9fff]")
+_BREAKS = re.compile(r"说|称|提到|显示|指出|以及|及|与|或|新增|增加|减少|收到|受理|办理|发布|制发|制定|废止|是|有|的|里|对|了|报告|年报|代表|"
+                     r"(?:多少|几)(?:件|条|个|项|次|场|篇|份|万元|人次)?|哪|什么|请问|关于|那么|那|比|较|上一年|去年|今年|年度|年|\d+|[^\u4e00-\u9fff]")
 
 
 def body_mentions(canonical_question: str) -> list[str]:

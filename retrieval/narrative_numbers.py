@@ -5,8 +5,8 @@ A sentence often holds several counts of related things: 共处理依申请公�
 says what the question counts:
 - the sentence must hold most of the asked words, and the number's own clause some of them;
 - a clause that names another action (受理, 收到, 制定 …) than the one asked (办结, 废止 …) is not it;
-- words that only one clause of the sentence holds weigh most; the word right before 多少 (the
-  action or the thing counted) weighs more than the object after it, which sub-clauses often omit;
+- words that only one clause of the sentence holds weigh most, and so do the words right around
+  多少 (the action or the thing counted);
 - a number the question itself states is never its answer, and the unit asked (多少场, 占比) must be
   the unit written.
 When nothing qualifies the answer is "not found", never the nearest number on the topic.
@@ -29,7 +29,7 @@ def flatten(text: str) -> str:
 _UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗)")
 _GENERIC = set("多少 数量 一共 共 总共 合计 报告 年报 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 上一年 "
                "中 里 有 是 为 了 达到 全市 我市 市 县 区 全区 全县 这 这一 数字 数 说 那 那么 呢 吗 其中 个 件 条 项 多少件 多少条 "
-               "大约 约 大概 左右 以上 余 多 累计 共计 一共有 总计".split())
+               "大约 约 大概 左右 以上 余 多 共计 一共有 总计".split())
 _SLOT_FILLER = set("有 是 为 共 了 的 已 总共 一共 合计 达 达到 全年 本年 本年度 累计 其中 中 里 其 一共有 还 分别 "
                    "申请 信息 政府信息 文件 件数 数量 数 总数".split())
 # Actions a count is of: a clause naming one the question does not ask about counts something else.
@@ -121,8 +121,8 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
                 if context < CONTEXT_COVERAGE_MIN:
                     continue
                 distinct = sum(len(t) / sum(1 for c in clauses if _holds(c, t)) for t in own) / total
-                slot = (2.0 * sum(len(t) for t in before if _holds(clause, t)) / max(1, sum(map(len, before)))
-                        + 0.5 * sum(len(t) for t in after if _holds(clause, t)) / max(1, sum(map(len, after))))
+                slot = (sum(len(t) for t in before if _holds(clause, t)) / max(1, sum(map(len, before)))
+                        + sum(len(t) for t in after if _holds(clause, t)) / max(1, sum(map(len, after))))
                 if (before or after) and slot == 0 and len(own) * 2 < len(asked):
                     continue  # neither what is counted nor most of the question: another number
                 score = distinct + slot + context

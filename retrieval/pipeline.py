@@ -21,7 +21,7 @@ from retrieval.lexicon import CellQuery, asks_for_count, flatten, is_numeric_que
 from retrieval.notes import add_report_notes
 from reportqa import bodies as _bodies
 from reportqa.schema import to_simplified
-from retrieval.bodymatch import body_mentions
+from retrieval.bodymatch import body_mentions, satisfies
 from retrieval.scope import place_levels, resolve_scope
 
 # Words that say nothing about the topic: a passage must share topic words with the question.
@@ -133,7 +133,7 @@ class QuestionAnswerer:
         return said, (figure.value, figure.unit)
 
     def _from_narrative_numbers(self, question, effective, reports) -> Answer | None:
-        exclude = self._name_tokens(reports) | mention_tokens(effective)
+        exclude = self._name_tokens(reports) | mention_tokens(effective, reports)
         found = best_narrative_fact(self.stores.facts, [r.report_id for r in reports], effective, exclude)
         if found is None:
             return None
@@ -194,13 +194,18 @@ class QuestionAnswerer:
         return {t for t in tokenize(question) if t not in _NON_TOPIC and t not in names and not re.fullmatch(r"\d+", t)}
 
 
-def mention_tokens(question: str) -> set[str]:
-    """Words of the body names the question writes, as written (经开区管委会) and written out: they say
-    which report, not what is counted."""
+def mention_tokens(question: str, reports: list[StoredReport]) -> set[str]:
+    """Words of the body names the question writes for these reports, as written (经开区管委会) and
+    written out: they say which report, not what is counted."""
     flat = flatten(question)
+    bodies = [_bodies.canonical(r.body) for r in reports if r.body] + [_bodies.canonical(a) for r in reports for a in r.aliases]
+    mentions = [m for m in body_mentions(flat) + body_mentions(_bodies.expand(to_simplified(flat)))
+                if any(satisfies(_bodies.canonical(m), b) or _bodies.canonical(m) in b for b in bodies)]
     words = set()
-    for mention in body_mentions(flat) + body_mentions(_bodies.expand(to_simplified(flat))):
+    for mention in mentions:
         words.update(tokenize(mention))
+    # and the question's own words inside a mention (jieba splits 经开区管委会 differently in context)
+    words.update(t for t in tokenize(flat) if len(t) > 1 and any(t in m for m in mentions))
     return words
 
 

@@ -155,7 +155,7 @@ def _stray_department(flat_q: str, chosen: list[StoredReport]) -> str | None:
     for mention in body_mentions(_canonical_question(flat_q)):
         if _PLACE_ENDS.search(mention[-2:]) and not _bodies.is_organisation(mention):
             continue  # a place: checked by the place levels
-        if not any(satisfies(mention, b) for b in canon) and not any(mention in b or b in mention for b in canon):
+        if not any(satisfies(mention, b) for b in canon) and not any(mention in b for b in canon):
             if not any(satisfies(other, b) and len(other) >= len(mention) for other in body_mentions(_canonical_question(flat_q))
                        for b in canon):
                 return mention
@@ -180,8 +180,12 @@ def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[st
     asked_years = question_years(question, reports)
     scored = [(r, _body_score(flat_q, r)) for r in pool]
     in_years = [(r, s) for r, s in scored if r.year in asked_years]
-    if asked_years and any(s > 0 for _r, s in in_years):
-        scored = in_years  # 平潭2019年: the body that has a 2019 report, not a closer name without one
+    best_any = max((s for _r, s in scored), default=0.0)
+    best_in_year = max((s for _r, s in in_years), default=0.0)
+    if asked_years and best_in_year > 0 and best_in_year >= best_any - 2.5:
+        # 平潭2019年: a body as loosely named that has a 2019 report, not a loose name without one;
+        # but never a weaker match for a body the question writes out (渭南市人民政府办公室 ≠ 渭南市)
+        scored = in_years
     best = max((s for _r, s in scored), default=0.0)
     named = best > 0
     if named:
