@@ -6,10 +6,22 @@ import re
 
 from reportqa.types import StoredReport
 from retrieval.lexicon import flatten
+from retrieval.bodymatch import body_mentions
 from retrieval.scope import _body_score
 
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年?")
 _ELLIPTIC = re.compile(r"^(那么?|那|还有|再看|换成|如果是)?.{0,12}(呢|如何|怎么样|又是多少)[？?]?$")
+
+
+def _without_bodies(text: str, reports: list[StoredReport]) -> str:
+    flat = flatten(text)
+    names = {r.body for r in reports if r.body and _body_score(flat, r) > 0} | set(body_mentions(flat))
+    for r in reports:
+        if r.body in names and r.place:
+            names.add(r.place)
+    for name in sorted(names, key=len, reverse=True):
+        flat = flat.replace(name, "")
+    return flat
 
 
 def contextualize(question: str, history: list[str], reports: list[StoredReport]) -> str:
@@ -17,7 +29,8 @@ def contextualize(question: str, history: list[str], reports: list[StoredReport]
         return question
     previous = contextualize(history[-1], history[:-1], reports)
     flat = flatten(question)
-    names_body = any(_body_score(flat, r) > 0 for r in reports)
+    # a body the question names itself, stored or not, is never replaced by the previous one (那北京市呢？)
+    names_body = any(_body_score(flat, r) > 0 for r in reports) or bool(body_mentions(flat))
     if _ELLIPTIC.match(flat) and len(flat) <= 16:
         years = _YEAR.findall(flat)
         rebuilt = previous
@@ -25,7 +38,9 @@ def contextualize(question: str, history: list[str], reports: list[StoredReport]
             rebuilt = _YEAR.sub("", rebuilt)
             rebuilt = years[0].rstrip("年") + "年" + rebuilt
         if names_body:
-            rebuilt = flat.rstrip("呢？?") + "：" + rebuilt
+            # the new body replaces the previous one: 那北京市呢？ after 绥芬河市… asks about 北京市 only
+            rebuilt = _without_bodies(rebuilt, reports)
+            rebuilt = re.sub(r"^(?:那么?|那|还有|再看|换成|如果是)", "", flat.rstrip("呢？?")) + rebuilt
         return rebuilt
     if not names_body:
         prev_flat = flatten(previous)

@@ -120,3 +120,20 @@ def test_cli_ask_json_contract(collection):
     assert c["quote"] == stores.facts.report_text(c["report_id"])[c["start"]:c["end"]]
     assert c["cell"]["table"] == "applications"
     assert answer_to_dict(QuestionAnswerer(stores).ask(first["question"]))["value"] == 30
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("follow_up", ["北京市2023年收到多少申请？", "北京市收到多少申请？", "那北京市呢？"])
+def test_follow_up_never_overrides_the_body_it_names(qa, follow_up):
+    """A follow-up may carry over what it leaves out, never replace the body it names."""
+    qa, _s, _g = qa
+    answer = qa.ask(follow_up, history=["绥芬河市2023年收到多少政府信息公开申请？"])
+    assert answer.route == "none" and "北京市" in answer.answer
+    assert answer.value is None and not answer.citations
+
+
+@pytest.mark.integration
+def test_a_count_nothing_states_is_not_found_not_a_passage(qa):
+    qa, _s, _g = qa
+    answer = qa.ask("绥芬河市2023年在运维的政务微博有多少个粉丝？")
+    assert answer.route == "none" and not answer.citations
