@@ -32,10 +32,27 @@ _GENERIC = set("多少 数量 一共 共 总共 合计 报告 年报 政府信�
                "大约 约 大概 左右 以上 余 多 共计 一共有 总计".split())
 _SLOT_FILLER = set("有 是 为 共 了 的 已 总共 一共 合计 达 达到 全年 本年 本年度 累计 其中 中 里 其 一共有 还 分别 "
                    "申请 信息 政府信息 文件 件数 数量 数 总数".split())
-# Actions a count is of: a clause naming one the question does not ask about counts something else.
-_ACTIONS = ("予以公开", "部分公开", "不予公开", "主动公开", "新收", "收到", "受理", "办结", "办理", "答复", "回复", "转办", "结转",
-            "接办", "制定", "制发", "印发", "出台", "废止", "修订", "修改", "清理", "发布", "转发", "更新", "举办", "召开",
-            "开展", "组织", "培训", "解读", "处理", "关停", "注销", "新增", "减少", "增加")
+# Actions a count is of, in groups of words that say the same: a clause naming an action of another
+# group than the question's counts something else (收到14件 does not answer 办结多少件).
+_ACTION_GROUPS = {
+    "publish": ("主动公开", "公开", "发布", "公布", "更新", "刊登", "发表", "推送", "转发", "上传"),
+    "receive": ("新收", "收到", "受理", "接收"),
+    "finish": ("办结", "答复", "回复", "办理", "处理", "转办"),
+    "carry": ("结转", "接办"),
+    "make": ("制定", "制发", "印发", "出台"),
+    "abolish": ("废止", "清理", "失效"),
+    "revise": ("修订", "修改"),
+    "hold": ("举办", "召开", "开展", "组织"),
+    "train": ("培训",),
+    "interpret": ("解读",),
+    "grant": ("予以公开",),
+    "partial": ("部分公开",),
+    "deny": ("不予公开",),
+    "close": ("关停", "注销"),
+    "change": ("新增", "减少", "增加"),
+}
+_ACTIONS = {word: group for group, words in _ACTION_GROUPS.items() for word in words}
+_PROCESS_NAMES = re.compile(r"依申请公开|政府信息公开|信息公开|政务公开")  # names of the process, not actions
 _ASKED_CLAUSE = re.compile(r"[^，,；;。]*(?:多少|几)[^，,；;。]*$")
 _QUESTION_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s*年)")
 CONTEXT_COVERAGE_MIN = 0.6  # share of the asked words the number's sentence must hold
@@ -74,8 +91,10 @@ def _holds(text: str, word: str) -> bool:
 
 
 def _actions(text: str) -> set[str]:
+    """The action groups a text names (公开 inside 予以公开 is not a second action)."""
+    text = _PROCESS_NAMES.sub("|", text)
     found = {a for a in _ACTIONS if a in text}
-    return {a for a in found if not any(a != b and a in b for b in found)}  # 公开 inside 予以公开 is not another action
+    return {_ACTIONS[a] for a in found if not any(a != b and a in b for b in found)}
 
 
 def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,

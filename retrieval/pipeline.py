@@ -55,8 +55,9 @@ class QuestionAnswerer:
             answer = self._numeric(question, effective, in_scope, scope.named)
             if answer is None and asks_for_count(effective):
                 # a count no table cell or stated number gives: passages about the topic are not an answer
-                return Answer(question, "none", render("number_not_found", searched=searched_names(in_scope)),
-                              reports=[r.report_id for r in in_scope])
+                return add_report_notes(self.stores, Answer(
+                    question, "none", render("number_not_found", searched=searched_names(in_scope)),
+                    reports=[r.report_id for r in in_scope]))
         if answer is None:
             answer = self._narrative(question, effective, in_scope)
         return add_report_notes(self.stores, answer)
@@ -165,7 +166,7 @@ class QuestionAnswerer:
         cites = CitationBuilder(self.stores)
         by_report = {r.report_id: r for r in reports}
         lines, used = [], []
-        spans = {id(p): cites.best_sentences(p, effective) for p in supported}
+        spans = {id(p): cites.best_sentences(p, query) for p in supported}
         chosen = [p for p in supported if spans[id(p)] is not None][:4]
         if not chosen:
             return Answer(question, "none", render("none", searched=searched_names(reports)), reports=ids)
