@@ -87,6 +87,8 @@ def satisfies(mention: str, canonical_body: str) -> bool:
     """The stored body is (or contains, as a place) what the mention names."""
     if not canonical_body:
         return False
+    if mention.endswith("人民政府") and _PLACE_LEVEL.search(canonical_body) and mention[:-4] == canonical_body:
+        return True  # 上海市人民政府 is the report of 上海市
     if len(canonical_body) >= 3 and mention.endswith(canonical_body) and \
             _PLACE_CHAIN.fullmatch(mention[: len(mention) - len(canonical_body)]):
         return True  # 龙泉市西街街道 for a report that calls itself 西街街道

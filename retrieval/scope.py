@@ -98,6 +98,10 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
         return 1.0 if re.search(r"(?:^|[^\u4e00-\u9fff])" + re.escape(body), q) else 0.0
     if body and body in q:
         return 10.0 + len(body) / 100  # the longest body written out wins (…市 < …市人民政府办公室)
+    place = _bodies.canonical(report.place)
+    if place and body_type_key(report.body_type) == "人民政府" and len(place) >= 3 and place in q \
+            and any(m in (place, place + "人民政府") for m in body_mentions(q)):
+        return 10.0 + len(place) / 100  # 安岳县周礼镇 is 安岳县周礼镇人民政府 (but 上海市统计局 is not 上海市)
     for alias in report.aliases:
         if len(alias) >= 3 and _bodies.canonical(alias) in q:
             return 8.5  # 龙华局, as the report itself says (以下简称龙华局)
