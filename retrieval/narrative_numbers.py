@@ -97,6 +97,17 @@ def _actions(text: str) -> set[str]:
     return {_ACTIONS[a] for a in found if not any(a != b and a in b for b in found)}
 
 
+def _counted_in_clause(clause: str, fact: Fact) -> str | None:
+    """The word right before the number in its clause: what the clause counts (政务信息2035篇 → 政务信息)."""
+    raw = flatten(fact.raw)
+    i = clause.find(raw)
+    if i < 0:
+        return None
+    words = [t for t in tokenize(clause[:i]) if t not in _GENERIC and t not in _SLOT_FILLER
+             and not re.fullmatch(r"[\d.%]+|\W+|(?:19|20)\d\d年?", t)]
+    return words[-1] if words else None
+
+
 def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
                         exclude_words: set[str]) -> tuple[Fact, float] | None:
     flat = flatten(question)
@@ -133,6 +144,11 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
                 own = [t for t in asked if _holds(clause, t)]
                 if not own:
                     continue
+                counted = after or before
+                if counted and not any(_holds(clause, t) for t in counted):
+                    head = _counted_in_clause(clause, fact)
+                    if head and head not in asked and _ACTIONS.get(head) is None:
+                        continue  # 发布政务信息2035篇 counts 政务信息, not the 工作动态 asked
                 if text is None:
                     text = facts.report_text(rid) or ""
                 sentence = flatten(text[start:end])

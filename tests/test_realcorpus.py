@@ -118,3 +118,25 @@ def test_refused_not_answered_from_another_report(corpus, question):
     answer = QuestionAnswerer(stores).ask(question)
     assert answer.route == "none", answer.answer
     assert answer.value is None
+
+
+@pytest.mark.integration
+def test_a_breakdown_list_after_relabelling(corpus):
+    """a034 never names its body (我委); relabelled by hand, its list 累计发布政务信息2035篇，其中…工作动态152篇…
+    answers each item with its own number, never the head count (read by hand from the page)."""
+    from ingest.metadata import split_body
+    from retrieval.pipeline import QuestionAnswerer
+    stores, _ = corpus
+    rid = next(r.report_id for r in stores.facts.list_reports() if r.source_path.endswith("a034.txt"))
+    old = stores.facts.get_report(rid)
+    place, body_type = split_body("朔州市卫生健康委员会")
+    stores.facts.relabel(rid, body="朔州市卫生健康委员会", year=2022, place=place, body_type=body_type)
+    try:
+        qa = QuestionAnswerer(stores)
+        for question, value in [("朔州市卫健委2022年在门户网站发布了多少篇工作动态？", 152),
+                                ("朔州市卫健委2022年累计发布政务信息多少篇？", 2035),
+                                ("朔州市卫健委2022年发布了多少篇疫情防控信息？", 1536)]:
+            answer = qa.ask(question)
+            assert answer.route == "table" and answer.value == value, answer.answer
+    finally:
+        stores.facts.relabel(rid, body=old.body, year=old.year, place=old.place, body_type=old.body_type)

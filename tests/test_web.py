@@ -160,3 +160,43 @@ def test_delete_report(page):
                            timeout=60_000)
     assert "已删除 白河县-2021" in page.locator("#rq-removed").inner_text()
     page.screenshot(path=str(SHOTS / "08-after-delete.png"), full_page=True)
+
+
+def test_unknown_body_marked_and_relabelled_in_the_page(page):
+    """A real report page that never names its body (我委) is stored, marked 待核实 in the report list,
+    refused by name; once relabelled in the page, answered under the new name without re-ingest."""
+    text = (ROOT / "tests" / "realcorpus" / "reports" / "a034.txt").read_bytes()
+    page.reload()  # a fresh page: no body filter left from earlier tests
+    page.wait_for_selector("#rq-question textarea", timeout=120_000)
+    page.get_by_role("tab", name="报告管理").click()
+    page.locator("#rq-upload input[type=file]").set_input_files(
+        [{"name": "附件1.txt", "mimeType": "text/plain", "buffer": text}])
+    page.wait_for_timeout(1500)
+    page.click("#rq-ingest")
+    page.wait_for_function("() => (document.querySelector('#rq-reports')?.innerText || '').includes('待核实')",
+                           timeout=ANSWER_TIMEOUT)
+    page.wait_for_timeout(1000)
+    listing = page.locator("#rq-reports").inner_text()
+    assert "附件1" in listing, listing
+    assert listing.count("待核实") == 1, listing  # only this report's body is unknown
+
+    question = "朔州市卫健委2022年在门户网站发布了多少篇工作动态？"
+    page.get_by_role("tab", name="问答").click()
+    new_conversation(page)
+    assert "资料库中没有" in ask(page, question)
+
+    page.get_by_role("tab", name="报告管理").click()
+    page.locator("#rq-fix-id input").click()
+    page.get_by_role("option", name="附件1").click()
+    page.fill("#rq-fix-body textarea", "朔州市卫生健康委员会")
+    page.fill("#rq-fix-year textarea", "2022")
+    page.click("#rq-fix")
+    page.wait_for_function("() => (document.querySelector('#rq-reports')?.innerText || '').includes('朔州市卫生健康委员会')",
+                           timeout=60_000)
+    assert "已将 附件1 改为" in page.locator("#rq-fixed").inner_text()
+    page.screenshot(path=str(SHOTS / "09-relabelled.png"), full_page=True)
+
+    page.get_by_role("tab", name="问答").click()
+    new_conversation(page)
+    answer = ask(page, question)
+    assert "152篇" in answer.replace(" ", "") and "朔州市卫生健康委员会" in answer, answer
