@@ -79,9 +79,9 @@ def _slots(flat: str, exclude: set[str]) -> tuple[set[str], set[str]]:
     cue = re.search(r"多少|几", clause)
     if not cue:
         return set(), set()
-    keep = [t for t in _words(clause[: cue.start()], exclude) if t not in _SLOT_FILLER]
+    keep = [t for t in _words(clause[: cue.start()], exclude) if t not in _SLOT_FILLER and len(t) > 1]
     rest = re.sub(r"^(?:多少|几)(?:万人次|人次|个工作日|万元|[条个件项次场家篇期份人户部名套台天宗批])?", "", clause[cue.start():])
-    after = [t for t in _words(rest, exclude) if t not in _SLOT_FILLER]
+    after = [t for t in _words(rest, exclude) if t not in _SLOT_FILLER and len(t) > 1]
     return set(keep[-1:]), set(after[:1])
 
 
