@@ -122,7 +122,8 @@ def _find_first_row(text: str, spec: TableSpec, lo: int, hi: int, taken: set[int
     forms = {f for row in spec.rows for f in row.match_forms if len(f) >= 2}
     pos = lo
     for line in text[lo:hi].split("\n"):
-        first = line.split("\t")[0].split("|")[-1] if line.strip() else ""
+        # the first cell written: "规章\t0…", "| 规章 | 0 |", "规章 | 0 | 0 |"
+        first = next((c for c in re.split(r"[\t|]", line) if c.strip()), "") if line.strip() else ""
         if pos not in taken and first.strip() and normalise_label(first) in forms:
             return pos
         pos += len(line) + 1
