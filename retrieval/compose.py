@@ -65,13 +65,22 @@ class CitationBuilder:
         end_i = best_i
         if limit > 1 and best_i + 1 < len(spans) and scored[best_i + 1][0] > 0:
             end_i = best_i + 1
-        return spans[best_i][0], spans[end_i][1]
+        # a list answers from its first item: 二是… alone drops the 一是… before it
+        start_i = best_i
+        if re.match(r"\s*(?:[二三四]是|其[二三四]|[（(][二三四][）)]|[2-4][.、．])", text[spans[best_i][0]:spans[best_i][1]]):
+            first = next((i for i in range(best_i - 1, max(-1, best_i - 3), -1)
+                          if re.search(r"(?:^|[：:，,\s])(?:一是|其一|[（(]一[）)]|1[.、．])", text[spans[i][0]:spans[i][1]])), None)
+            if first is not None:
+                start_i, end_i = first, best_i
+        return spans[start_i][0], spans[end_i][1]
 
 
 def _is_heading(sentence: str) -> bool:
+    """A heading or a title line (五、存在的主要问题…, 武昌经开区(滨江)管委会): never the answer itself."""
     s = sentence.strip()
     return (len(s) <= 30 and bool(re.match(r"^[（(]?[一二三四五六七八九十]+[）)、.．]", s))) or \
-        (len(s) <= 16 and not re.search(r"[，,。；;]", s) and bool(re.search(r"(?:情况|事项|问题)[:：]?$", s)))
+        (len(s) <= 16 and not re.search(r"[，,。；;:：\d]", s)) or \
+        (len(s) <= 40 and bool(re.search(r"(?:年度报告|工作报告|年报)$", s)))
 
 
 _BOILERPLATE = re.compile(
