@@ -106,6 +106,8 @@ def is_body_name(name: str | None) -> bool:
     f = flat(name or "")
     if not (2 <= len(f) <= 40) or f in not_bodies() or not re.fullmatch(r"[\u4e00-\u9fff（）()·]+", f):
         return False
+    if re.match(r"[局委办厅署处科室]", f):  # 局办公室: an office inside some body, not a body
+        return False
     if re.search(r"关于|通知|条例|意见|办法|决定|报告|规定|要求|做好|公开工作|工作情况|情况|政府信息|年度|通过|门户|网站|"
                  r"关注|高度|以下|简称|我|本年|全年|紧紧|围绕|坚持|认真|进一步", f):
         return False

@@ -16,7 +16,7 @@ from reportqa import bodies
 _ENDINGS = ("人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|委员会|管委会|办公室|办公厅|办事处|分局|监管局|"
             "自治区|自治州|自治县|特别行政区|局|厅|委|办|署|中心|政府|街道|街|省|市|区|县|州|盟|旗|镇|乡")
 # An ending only ends a name when the next character does not continue a word (办理, 市场, 区域, 局长…).
-_NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区道头信网在工门采性热服会街"
+NOT_AFTER = _NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区道头信网在工门采性热服会街"
 _SEGMENT = rf"[\u4e00-\u9fff]{{1,12}}?(?:{_ENDINGS})(?![{_NOT_AFTER}])"
 _MENTION = re.compile(rf"{_SEGMENT}(?:[\u4e00-\u9fff]{{0,12}}?(?:{_ENDINGS})(?![{_NOT_AFTER}]))*")
 _FILLER = re.compile(r"^(?:请问|请|问|关于|对于|那么|那|在|从|和|与|跟|及|以及|的|了|是|查询|查|看看|看|一下|想知道|我想|告诉我|年|度|"
@@ -80,6 +80,7 @@ def abbreviates(mention: str, canonical_body: str) -> bool:
     return True
 
 
+_INTERNAL_UNIT = re.compile(r"(?:政务公开|政府信息公开|信息公开)?办公室|综合科|办公科|政策法规科|信息室|党政办|党政办公室")
 _PLACE_CHAIN = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县))+")
 
 
@@ -89,6 +90,9 @@ def satisfies(mention: str, canonical_body: str) -> bool:
         return False
     if mention.endswith("人民政府") and _PLACE_LEVEL.search(canonical_body) and mention[:-4] == canonical_body:
         return True  # 上海市人民政府 is the report of 上海市
+    if mention.startswith(canonical_body) and not canonical_body.endswith("政府") \
+            and _INTERNAL_UNIT.fullmatch(mention[len(canonical_body):]):  # (a government's 办公室 is a body of its own)
+        return True  # 临沂市财政局办公室: the office inside the body that wrote the report
     if len(canonical_body) >= 3 and mention.endswith(canonical_body) and \
             _PLACE_CHAIN.fullmatch(mention[: len(mention) - len(canonical_body)]):
         return True  # 龙泉市西街街道 for a report that calls itself 西街街道
@@ -100,4 +104,4 @@ def satisfies(mention: str, canonical_body: str) -> bool:
     return abbreviates(mention, canonical_body)
 
 
-__all__ = ["body_mentions", "name_forms", "abbreviates", "satisfies"]
+__all__ = ["NOT_AFTER", "body_mentions", "name_forms", "abbreviates", "satisfies"]

@@ -59,8 +59,9 @@ CONTEXT_COVERAGE_MIN = 0.6  # share of the asked words the number's sentence mus
 
 
 def _words(text: str, exclude: set[str]) -> list[str]:
+    text = re.sub(r"(?:有|是|为|共|共有|一共|总共|的|了)?(?:多少|几)[^\u4e00-\u9fff]?", " ", text)  # 类有几条 → 类
     return [t for t in tokenize(text) if t not in _GENERIC and t not in exclude
-            and not re.fullmatch(r"[\d.%]+|(?:19|20)\d\d年?|\W+", t)]
+            and not re.fullmatch(r"[\d.%]+|(?:19|20)\d\d年?|\W+", t) and not re.search(r"多少|几", t)]
 
 
 def _asked_words(flat: str, exclude: set[str]) -> set[str]:
@@ -79,7 +80,8 @@ def _slots(flat: str, exclude: set[str]) -> tuple[set[str], set[str]]:
     cue = re.search(r"多少|几", clause)
     if not cue:
         return set(), set()
-    keep = [t for t in _words(clause[: cue.start()], exclude) if t not in _SLOT_FILLER and len(t) > 1]
+    head = re.sub(r"(?:有|是|为|共|共有|一共|总共|的|了|已)+$", "", clause[: cue.start()])
+    keep = [t for t in _words(head, exclude) if t not in _SLOT_FILLER and len(t) > 1]
     rest = re.sub(r"^(?:多少|几)(?:万人次|人次|个工作日|万元|[条个件项次场家篇期份人户部名套台天宗批])?", "", clause[cue.start():])
     after = [t for t in _words(rest, exclude) if t not in _SLOT_FILLER and len(t) > 1]
     return set(keep[-1:]), set(after[:1])
@@ -136,15 +138,17 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
                 return not wants_percent or unit in ("%", "％")  # 占比是多少 asks for the stated share, not a count
             group = [f for f in group if unit_fits(f)]  # only numbers of the asked kind compete
             clauses = [flatten(f.row_label) for f in group]
-            for fact, clause in zip(group, clauses):
-                if fact.value is None or fact.value in stated:
-                    continue
-                if asked_actions and _actions(clause) - asked_actions:
-                    continue  # 收到14件 does not answer 办结多少件
+            # numbers of another action (收到 for 办结) are out; of the rest, when some clause names
+            # what is counted (社会救助类7条), the clauses that do not are out too
+            fits = [(f, c) for f, c in zip(group, clauses) if f.value is not None and f.value not in stated
+                    and not (asked_actions and _actions(c) - asked_actions)]
+            counted = after or before
+            if counted and any(any(_holds(c, t) for t in counted) for _f, c in fits):
+                fits = [(f, c) for f, c in fits if any(_holds(c, t) for t in counted)]
+            for fact, clause in fits:
                 own = [t for t in asked if _holds(clause, t)]
                 if not own:
                     continue
-                counted = after or before
                 if counted and not any(_holds(clause, t) for t in counted):
                     head = _counted_in_clause(clause, fact)
                     if head and head not in asked and _ACTIONS.get(head) is None:

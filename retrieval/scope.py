@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from reportqa import bodies as _bodies
 from reportqa.schema import to_simplified
-from retrieval.bodymatch import abbreviates, body_mentions, name_forms, satisfies
+from retrieval.bodymatch import NOT_AFTER, abbreviates, body_mentions, name_forms, satisfies
 from reportqa.types import StoredReport
 
 _LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州(?![市区县])|盟|地区|区|县|旗|镇|乡|街道)")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
-_PLACE_MENTION = re.compile(r"([\u4e00-\u9fff]{2,7}?(?:省|市|县|区|旗|镇|乡))")
-_BODY_TYPE_MENTION = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办公厅|中心|厅|署|政府))")
+# An ending ends a name only when the next character does not continue a word (政协委员, 区政协, 市场)
+_PLACE_MENTION = re.compile(rf"([\u4e00-\u9fff]{{2,7}}?(?:省|市|县|区|旗|镇|乡))(?![{NOT_AFTER}])")
+_BODY_TYPE_MENTION = re.compile(rf"([\u4e00-\u9fff]{{1,8}}?(?:局|委员会|委|办公室|办公厅|中心|厅|署|政府))(?![{NOT_AFTER}])")
 _NOT_PLACES = {"全市", "本市", "我市", "该市", "全区", "本区", "我区", "全县", "本县", "我县", "各区", "各县", "市区", "城区", "社区", "地区", "小区", "园区", "辖区", "各市"}
 _GOVERNMENT = {"人民政府", "政府", "市政府", "县政府", "区政府", "镇政府", "乡政府"}
 

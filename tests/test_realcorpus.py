@@ -140,3 +140,26 @@ def test_a_breakdown_list_after_relabelling(corpus):
             assert answer.route == "table" and answer.value == value, answer.answer
     finally:
         stores.facts.relabel(rid, body=old.body, year=old.year, place=old.place, body_type=old.body_type)
+
+
+HOLDOUT = CORPUS / "holdout"
+
+
+@pytest.mark.integration
+def test_held_out_reports(settings_factory):
+    """30 more real report pages of bodies not in the main corpus, gathered apart and measured
+    (first before any change made for them): none rejected, no wrong number, refusals honest."""
+    from ingest.pipeline import ingest_paths
+    from reportqa.stores import Stores
+    from retrieval.evaluate import identification_report, run_eval
+    stores = Stores(settings_factory("holdout-home"))
+    results = ingest_paths(stores, [HOLDOUT / "reports"], progress=False)
+    assert [r.path for r in results if r.status == "rejected"] == []
+    rows, summary = identification_report(HOLDOUT / "sources.jsonl")
+    named = [r for r in rows if r.named_in_text]
+    assert sum(r.body_right for r in named) / len(named) >= 0.9, summary
+    assert sum(r.year_right for r in rows) / len(rows) >= 0.95, summary
+    report = run_eval(stores, HOLDOUT / "questions.jsonl")
+    assert report.wrong_numbers() == [], report.summary()
+    assert report.accuracy("unanswerable") >= 0.9, report.summary()
+    assert report.citation_validity() == 1.0
