@@ -48,7 +48,11 @@ class QuestionAnswerer:
         scope = resolve_scope(effective, reports, bodies=bodies, years=years)
         if scope.missing:
             available = searched_names([r for r in reports if not bodies or r.body in bodies])
-            return Answer(question, "none", render("not_in_collection", name=scope.missing, available=available))
+            text = render("not_in_collection", name=scope.missing, available=available)
+            unsure = [r for r in reports if r.needs_review and (not scope.years or r.year in scope.years)]
+            if unsure:  # it may be one of them: say so, and how to fix it, instead of guessing
+                text += "\n" + render("unsure_bodies", count=len(unsure), reports=searched_names(unsure, limit=5))
+            return Answer(question, "none", text)
         in_scope = [r for r in reports if r.report_id in set(scope.report_ids)]
         answer = None
         if is_numeric_question(effective):
