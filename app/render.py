@@ -19,10 +19,17 @@ def where(c: Citation) -> str:
     return f"{c.body or ''} {c.year or ''}年 · {c.section}{page}"
 
 
+def _cells(escaped: str) -> str:
+    # A table row's tab stays a tab (the text is verbatim) but is drawn as a visible cell border,
+    # so 178<tab>37 never reads as 17837.
+    return escaped.replace("\t", "<span class='rq-tab'>\t</span>")
+
+
 def marked(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, mark_id: str = "") -> str:
     hi = len(text) if hi is None else hi
     ident = f' id="{_e(mark_id)}"' if mark_id else ""
-    return f"{_e(text[lo:start])}<mark class='hit'{ident}>{_e(text[start:end])}</mark>{_e(text[end:hi])}"
+    return (f"{_cells(_e(text[lo:start]))}<mark class='hit'{ident}>{_cells(_e(text[start:end]))}</mark>"
+            f"{_cells(_e(text[end:hi]))}")
 
 
 def table_grid(stores, report_id: str, table: str, row_key: str = "", column_key: str = "", fmt: str = "2021") -> str:
@@ -88,7 +95,7 @@ def sources_html(stores, answer: Answer | None) -> str:
 
 def chat_markdown(answer: Answer) -> str:
     """The chat bubble: the answer, numbered source markers, notes. Report text is escaped."""
-    body = _e(answer.answer)
+    body = _e(answer.answer).replace("\t", " │ ")  # table cells in a quoted row stay apart
     if answer.route == "none":
         body = f"<div class='rq-none-chat'>⚠ <b>未在报告中找到</b><br>{body}</div>"
     lines = [body]
@@ -249,6 +256,7 @@ CSS = """
 .rq-context, .rq-fulltext { white-space: pre-wrap; tab-size: 4; font-size: .9em; line-height: 1.6;
   background: var(--background-fill-secondary); border-radius: 6px; padding: .45rem .6rem; margin-top: .4rem; }
 .rq-fulltext { max-height: 360px; overflow-y: auto; }
+.rq-tab { white-space: pre; tab-size: 1; border-left: 1px solid #9ca3af; margin: 0 .3em 0 .5em; padding-left: .1em; }
 mark.hit { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
 .rq-full summary, .rq-table summary { cursor: pointer; color: #2563eb; font-size: .85em; margin-top: .3rem; }
 .rq-scroll { overflow-x: auto; }
