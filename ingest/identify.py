@@ -90,7 +90,8 @@ def _title_body_year(line: str) -> tuple[str | None, int | None]:
 
 def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
     head = text[:HEAD_CHARS]
-    shead = _simplified(head)
+    # mirrors insert pinyin after characters (文登區(qū)): gone from the copy the cues are read in
+    shead = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", _simplified(head))
     cues: list[Cue] = []
     # A title line: short, holds the report phrase, among the first lines (after any chrome).
     lines = [_simplified(line.strip()) for line in head.split("\n")[:40]]
@@ -125,7 +126,9 @@ def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
         cues.append(Cue("named_report", _clean_body(m.group(2)), int(m.group(1)), 0.85))
     for m in re.finditer(r"统计(?:期限|时限|时间|区间|期间|范围|口径|周期)?(?:为|是|自|从)?\s*" + r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日", shead):
         cues.append(Cue("period", None, int(m.group(1)), 0.95))
-    for m in re.finditer(r"(?:^|\n|。)\s*" + r"((?:19|20)\d\d)\s*年(?:度|以来|来)?\s*[,，]\s*([\u4e00-\u9fff（）()]{2,40}?)"
+    for m in re.finditer(_YEAR + r"([\u4e00-\u9fff（）()]{3,40}?)(?:政府信息公开|政务公开)工作(?:实际|情况|开展情况)", shead):
+        cues.append(Cue("named_report", _clean_body(m.group(2)), int(m.group(1)), 0.6))
+    for m in re.finditer(r"(?:^|\n|。)\s*" + r"((?:19|20)\d\d)\s*年(?:度|以来|来)?\s*[,，]\s*(?:在[^，,。]{0,30}[，,]\s*)?([\u4e00-\u9fff（）()]{2,40}?)"
                          r"(?:坚持|认真|深入|严格|紧紧|紧扣|紧密|以|始终|全面|围绕|聚焦|按照|在|积极|持续|进一步|高度|贯彻|扎实|不断|牢固|立足|着力|切实|依法|主动|共|全年|继续|把|将|对|按|根据|结合)", shead):
         cues.append(Cue("opening", _clean_body(m.group(2)), int(m.group(1)), 0.6))
     for m in re.finditer(r"(?:发\s*布\s*机\s*构|信息来源|来\s*源|发文机关|发布单位|所属机构|公开主体|发\s*布\s*者)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40})", shead):
