@@ -77,7 +77,7 @@ def _clause_bounds(sentence: str, lo: int, hi: int) -> tuple[int, int]:
     return a, b
 
 
-_HAS_NUMBER = re.compile(r"[0-9０-９]")
+_HAS_NUMBER = re.compile(r"[0-9０-９]+(?![0-9０-９]*\s*[年月日号])")  # a count, not a date
 
 
 def _stretch_start(sentence: str, i: int) -> int:

@@ -29,7 +29,7 @@ def flatten(text: str) -> str:
 _UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗)")
 _GENERIC = set("多少 数量 一共 共 总共 合计 报告 年报 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 上一年 "
                "中 里 有 是 为 了 达到 全市 我市 市 县 区 全区 全县 这 这一 数字 数 说 那 那么 呢 吗 其中 个 件 条 项 多少件 多少条 "
-               "大约 约 大概 左右 以上 余 多 共计 一共有 总计".split())
+               "大约 约 大概 左右 以上 余 多 共计 一共有 总计 百分之 百分 百分比 占 比 占比 比例 较 同比 达到".split())
 _SLOT_FILLER = set("有 是 为 共 了 的 已 总共 一共 合计 达 达到 全年 本年 本年度 累计 其中 中 里 其 一共有 还 分别 "
                    "申请 信息 政府信息 文件 件数 数量 数 总数".split())
 # Actions a count is of, in groups of words that say the same: a clause naming an action of another
@@ -55,11 +55,11 @@ _ACTIONS = {word: group for group, words in _ACTION_GROUPS.items() for word in w
 _PROCESS_NAMES = re.compile(r"依申请公开|政府信息公开|信息公开|政务公开")  # names of the process, not actions
 _ASKED_CLAUSE = re.compile(r"[^，,；;。]*(?:多少|几)[^，,；;。]*$")
 _QUESTION_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s*年)")
-CONTEXT_COVERAGE_MIN = 0.6  # share of the asked words the number's sentence must hold
+CONTEXT_COVERAGE_MIN = 0.6  # share of the asked words the number's sentence must hold (0.5 let 办理55件 answer 剩余多少件)
 
 
 def _words(text: str, exclude: set[str]) -> list[str]:
-    text = re.sub(r"(?:有|是|为|共|共有|一共|总共|的|了)?(?:多少|几)[^\u4e00-\u9fff]?", " ", text)  # 类有几条 → 类
+    text = re.sub(r"(?:有|是|为|共|共有|一共|总共|的|了)?(?:百分之)?(?:多少|几)[^\u4e00-\u9fff]?", " ", text)  # 类有几条 → 类
     return [t for t in tokenize(text) if t not in _GENERIC and t not in exclude
             and not re.fullmatch(r"[\d.%]+|(?:19|20)\d\d年?|\W+", t) and not re.search(r"多少|几", t)]
 
@@ -77,7 +77,7 @@ def _slots(flat: str, exclude: set[str]) -> tuple[set[str], set[str]]:
     ({废止}, {行政规范性文件}); 工作动态有多少条 → ({工作动态}, set())."""
     m = _ASKED_CLAUSE.search(flat)
     clause = m.group(0) if m else flat
-    cue = re.search(r"多少|几", clause)
+    cue = re.search(r"(?:百分之)?(?:多少|几)", clause)
     if not cue:
         return set(), set()
     head = re.sub(r"(?:有|是|为|共|共有|一共|总共|的|了|已)+$", "", clause[: cue.start()])
