@@ -23,6 +23,9 @@ def _collection_name(model_name: str) -> str:
     return f"chunks-{slug}"[:200]
 
 
+PAGE = 5000  # entries read per call when scanning the collection (well under SQLite's variable limit)
+
+
 class VectorStore:
     def __init__(self, path: Path, embeddings, model_name: str):
         """`embeddings` is a langchain Embeddings object (used for queries by text)."""
@@ -49,9 +52,18 @@ class VectorStore:
         self._collection.delete(where=where)
 
     def drop_uncommitted(self, committed: dict[str, str]) -> int:
-        """Remove entries whose version is not the committed one (leftovers of a crash)."""
-        got = self._collection.get(include=["metadatas"])
-        stale = [i for i, m in zip(got["ids"], got["metadatas"]) if committed.get(m.get("report_id")) != m.get("version")]
+        """Remove entries whose version is not the committed one (leftovers of a crash).
+
+        Read in pages: one `get` of the whole collection binds a variable per entry and fails past
+        SQLite's 32,766 (about 1,600 reports), which bricked every larger store."""
+        stale, offset = [], 0
+        while True:
+            got = self._collection.get(include=["metadatas"], limit=PAGE, offset=offset)
+            stale += [i for i, m in zip(got["ids"], got["metadatas"])
+                      if committed.get(m.get("report_id")) != m.get("version")]
+            if len(got["ids"]) < PAGE:
+                break
+            offset += PAGE
         for i in range(0, len(stale), 1000):
             self._collection.delete(ids=stale[i:i + 1000])
         return len(stale)
