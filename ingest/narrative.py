@@ -13,7 +13,7 @@ from ingest.tables.cells import parse_value
 from reportqa.schema import to_simplified
 from reportqa.types import Fact, Section
 
-_UNITS = ("万人次", "人次", "个工作日", "工作日", "万元", "元", "万条", "万件", "条", "个", "件", "项", "次", "场", "家",
+_UNITS = ("万人次", "人次", "个工作日", "工作日", "亿元", "万元", "元", "万条", "万件", "条", "个", "件", "项", "次", "场", "家",
           "篇", "期", "份", "批", "人", "户", "部", "名", "套", "台", "天", "宗", "%", "％", "余条", "余件", "余个", "余次")
 _NUMBER_UNIT = re.compile(
     r"(?<![\d０-９.第〔\[])([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(余|多)?\s*(" + "|".join(sorted({u.lstrip("余") for u in _UNITS}, key=len, reverse=True)) + r")"

@@ -26,7 +26,7 @@ from retrieval.lexicon import flatten as _flatten
 def flatten(text: str) -> str:
     return to_simplified(_flatten(text))  # a traditional copy's clauses match simplified questions
 
-_UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗)")
+_UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|亿元|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗)")
 _GENERIC = set("多少 数量 一共 共 总共 合计 报告 年报 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 上一年 "
                "中 里 有 是 为 了 达到 全市 我市 市 县 区 全区 全县 这 这一 数字 数 说 那 那么 呢 吗 其中 个 件 条 项 多少件 多少条 "
                "大约 约 大概 左右 以上 余 多 共计 一共有 总计 百分之 百分 百分比 占 比 占比 比例 较 同比 达到".split())
@@ -136,8 +136,12 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
                 if wanted_unit and unit != wanted_unit and not (wants_rate and unit in ("%", "％")):
                     return False
                 return not wants_percent or unit in ("%", "％")  # 占比是多少 asks for the stated share, not a count
+            every = [flatten(f.row_label) for f in group]
+            # a share qualifies the count before it: 予以公开及部分公开10538件，占30.61%
+            shares = {id(f): (every[i - 1] + every[i]) if i and f.unit in ("%", "％") and every[i].startswith("占") else every[i]
+                      for i, f in enumerate(group)}
             group = [f for f in group if unit_fits(f)]  # only numbers of the asked kind compete
-            clauses = [flatten(f.row_label) for f in group]
+            clauses = [shares[id(f)] for f in group]
             # numbers of another action (收到 for 办结) are out; of the rest, when some clause names
             # what is counted (社会救助类7条), the clauses that do not are out too
             fits = [(f, c) for f, c in zip(group, clauses) if f.value is not None and f.value not in stated

@@ -148,8 +148,12 @@ class QuestionAnswerer:
         ref = cites.add(fact.report_id, fact.start, fact.end)
         name = report_name(report)
         approx = "约" if fact.unit.startswith("余") else ""
-        text = render("narrative_value", report=name, label=fact.row_key, value=approx + plain(fact.value),
-                      unit=fact.unit.lstrip("余") + ("余" if approx else ""), clause=fact.row_label, ref=ref)
+        clause, label = fact.row_label, fact.row_key
+        if len(re.sub(r"[\d.%％\s]", "", clause)) < 4:  # 占30.61%: the clause alone says nothing; quote the sentence
+            clause = cites.citations[ref - 1].quote
+            label = ""
+        text = render("narrative_value", report=name, label=label, value=approx + plain(fact.value),
+                      unit=fact.unit.lstrip("余") + ("余" if approx else ""), clause=clause, ref=ref)
         return Answer(question, "table", text, as_number(fact.value), fact.unit.lstrip("余"), [fact.report_id], cites.citations)
 
     # ------------------------------------------------------------------ narrative route
