@@ -12,6 +12,9 @@ import re
 from functools import lru_cache
 
 from reportqa import bodies
+from reportqa.bodies import flat
+from reportqa.stores.keywords import tokenize
+from reportqa.types import StoredReport
 
 _ENDINGS = ("人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|委员会|管委会|办公室|办公厅|办事处|分局|监管局|"
             "自治区|自治州|自治县|特别行政区|局|厅|委|办|署|中心|政府|街道|街|省|市|区|县|州|盟|旗|镇|乡")
@@ -104,4 +107,25 @@ def satisfies(mention: str, canonical_body: str) -> bool:
     return abbreviates(mention, canonical_body)
 
 
-__all__ = ["NOT_AFTER", "body_mentions", "name_forms", "abbreviates", "satisfies"]
+def satisfied_mentions(question: str, reports: list[StoredReport]) -> list[str]:
+    """The body names the question writes (as written and written out) that name these reports."""
+    text = flat(question)
+    names = [bodies.canonical(r.body) for r in reports if r.body] + [bodies.canonical(a) for r in reports for a in r.aliases]
+    return [m for m in body_mentions(text) + body_mentions(bodies.expand(text))
+            if any(satisfies(bodies.canonical(m), b) or bodies.canonical(m) in b for b in names)]
+
+
+def mention_tokens(question: str, reports: list[StoredReport]) -> set[str]:
+    """Words of the body names the question writes for these reports, as written (经开区管委会) and
+    written out: they say which report, not what is counted."""
+    text = flat(question)
+    mentions = satisfied_mentions(question, reports)
+    words = set()
+    for mention in mentions:
+        words.update(tokenize(mention))
+    # and the question's own words inside a mention (jieba splits 经开区管委会 differently in context)
+    words.update(t for t in tokenize(text) if len(t) > 1 and any(t in m for m in mentions))
+    return words
+
+
+__all__ = ["NOT_AFTER", "body_mentions", "satisfied_mentions", "mention_tokens", "name_forms", "abbreviates", "satisfies"]

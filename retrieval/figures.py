@@ -5,14 +5,13 @@ Arithmetic is Decimal; nothing is estimated.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ingest.consistency import narrative_cell_for
 from reportqa.stores.facts import FactStore
 from reportqa.types import Fact
-from retrieval.lexicon import CellQuery, column_equivalents, flatten
+from retrieval.lexicon import CellQuery, column_equivalents
 
 
 @dataclass

@@ -19,9 +19,7 @@ from retrieval.followup import contextualize
 from retrieval.hybrid import search_passages
 from retrieval.lexicon import CellQuery, asks_for_count, flatten, is_numeric_question, match_cells
 from retrieval.notes import add_report_notes
-from reportqa import bodies as _bodies
-from reportqa.schema import to_simplified
-from retrieval.bodymatch import body_mentions, satisfies
+from retrieval.bodymatch import mention_tokens, satisfied_mentions
 from retrieval.scope import place_levels, resolve_scope
 
 # Words that say nothing about the topic: a passage must share topic words with the question.
@@ -161,7 +159,7 @@ class QuestionAnswerer:
         ids = [r.report_id for r in reports]
         # The body's name says which report, not what about: keep it out of the search query.
         query = _strip_names(effective, reports)
-        for mention in sorted(_satisfied_mentions(effective, reports), key=len, reverse=True):
+        for mention in sorted(satisfied_mentions(effective, reports), key=len, reverse=True):
             query = query.replace(mention, "") or query  # 天心区桂花坪街道 for a report that calls itself 桂花坪街道
         passages = search_passages(self.stores, query, ids, per_report=8)
         topic = self._topic_tokens(effective, reports)
@@ -203,27 +201,6 @@ class QuestionAnswerer:
     def _topic_tokens(self, question: str, reports: list[StoredReport]) -> set[str]:
         names = self._name_tokens(reports) | mention_tokens(question, reports)
         return {t for t in tokenize(question) if t not in _NON_TOPIC and t not in names and not re.fullmatch(r"\d+", t)}
-
-
-def _satisfied_mentions(question: str, reports: list[StoredReport]) -> list[str]:
-    """The body names the question writes (as written and written out) that name these reports."""
-    flat = flatten(question)
-    bodies = [_bodies.canonical(r.body) for r in reports if r.body] + [_bodies.canonical(a) for r in reports for a in r.aliases]
-    return [m for m in body_mentions(flat) + body_mentions(_bodies.expand(to_simplified(flat)))
-            if any(satisfies(_bodies.canonical(m), b) or _bodies.canonical(m) in b for b in bodies)]
-
-
-def mention_tokens(question: str, reports: list[StoredReport]) -> set[str]:
-    """Words of the body names the question writes for these reports, as written (经开区管委会) and
-    written out: they say which report, not what is counted."""
-    flat = flatten(question)
-    mentions = _satisfied_mentions(question, reports)
-    words = set()
-    for mention in mentions:
-        words.update(tokenize(mention))
-    # and the question's own words inside a mention (jieba splits 经开区管委会 differently in context)
-    words.update(t for t in tokenize(flat) if len(t) > 1 and any(t in m for m in mentions))
-    return words
 
 
 def _part_label(part, query: CellQuery, parts: list) -> str:
