@@ -88,6 +88,44 @@ def _title_body_year(line: str) -> tuple[str | None, int | None]:
     return body, (years[0] if years else None)
 
 
+@dataclass(frozen=True)
+class _TextCue:
+    """A sentence shape that names the body and/or the year, and how much it is believed."""
+
+    kind: str
+    pattern: re.Pattern
+    body_groups: tuple[int, ...] = ()  # groups holding the body, the first that cleans to a name wins
+    year_group: int | None = None
+    weight: float = 0.5
+
+
+_OPENING_VERBS = ("坚持|认真|深入|严格|紧紧|紧扣|紧密|以|始终|全面|围绕|聚焦|按照|在|积极|持续|进一步|高度|贯彻|扎实|不断|牢固|"
+                  "立足|着力|切实|依法|主动|共|全年|继续|把|将|对|按|根据|结合")
+_BODY = r"[\u4e00-\u9fff（）()]"
+_TEXT_CUES = [_TextCue(kind, re.compile(pattern), body_groups, year_group, weight) for kind, pattern, body_groups, year_group, weight in [
+    # 现公布《遵义市统计局2022年政府信息公开工作年度报告》 / 现将2019年包头市…政府信息公开工作情况报告如下
+    ("published_as", _PUBLISH_VERBS + r"[^。]{0,12}?《?([^《》。；\n]{0,40}?)" + _YEAR
+     + r"([^《》。；\n]{0,30}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:情况)?(?:报告|年报)", (1, 3), 2, 1.2),
+    ("compiled_by", r"做好([\u4e00-\u9fff]{3,30}?)(?:政府信息公开|政务公开|信息公开)工作", (1,), None, 0.5),
+    ("opening", r"(?:^\s*|一、总体情况\s*\n\s*)([\u4e00-\u9fff]{3,30}?)(?:认真|深入|严格|坚持|高度|始终|积极|全面)", (1,), None, 0.45),
+    ("compiled_by", r"本(?:年度)?报告(?:是)?由(" + _BODY + r"{2,40}?)(?:根据|依据|按照|依照|编制|制作|发布|负责|综合)", (1,), None, 0.8),
+    ("compiled_by", r"由([\u4e00-\u9fff]{3,40}?)(?:[(（](?:以下简称|下称)[^)）]{1,20}[)）])?(?:负责)?编制", (1,), None, 0.75),
+    ("compiled_by", r"(?:^|[，,。；\n])([\u4e00-\u9fff]{3,30}?)(?:结合[^。，,]{0,12}[，,]?)?编制(?:了|本单位|本机关|本部门|本)", (1,), None, 0.6),
+    # 2021年度雨山区统计局信息公开工作报告是根据…
+    ("named_report", _YEAR + r"(" + _BODY + r"{2,40}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)(?:是|由|根据|依据|按照)", (2,), 1, 0.85),
+    # 数据统计期限为2022年1月1日至… : the data year, not the publication date
+    ("period", r"统计(?:期限|时限|时间|区间|期间|范围|口径|周期)?(?:为|是|自|从)?\s*((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日", (), 1, 0.95),
+    ("named_report", _YEAR + r"([\u4e00-\u9fff（）()]{3,40}?)(?:政府信息公开|政务公开)工作(?:实际|情况|开展情况)", (2,), 1, 0.6),
+    # 2021年，区统计局坚持… / 2023年,在区委…领导下,官洲街道办事处认真…
+    ("opening", r"(?:^|\n|。)\s*((?:19|20)\d\d)\s*年(?:度|以来|来)?\s*[,，]\s*(?:在[^，,。]{0,30}[，,]\s*)?(" + _BODY
+     + r"{2,40}?)(?:" + _OPENING_VERBS + r")", (2,), 1, 0.6),
+    ("source_line", r"(?:发\s*布\s*机\s*构|信息来源|来\s*源|发文机关|发布单位|所属机构|公开主体|发\s*布\s*者)\s*[:：]\s*(" + _BODY + r"{2,40})", (1,), None, 0.65),
+    ("contact", r"请(?:与|向|联系|咨询)(" + _BODY + r"{2,40}?)(?:政务公开办公室|政府信息公开办公室|信息公开办公室|党政办公室|党政办|综合办公室|"
+     r"办公室|综合科|政务公开科)?(?:联系|咨询|反映)", (1,), None, 0.4),
+    ("website", r"(?:可在|可通过|可从|可登录|登录)[“\"]?([\u4e00-\u9fff]{3,30}?)[”\"]?(?:门户网站|网站|官网|政务网)", (1,), None, 0.35),
+]]
+
+
 def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
     head = text[:HEAD_CHARS]
     # mirrors insert pinyin after characters (文登區(qū)): gone from the copy the cues are read in
@@ -109,34 +147,10 @@ def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
             if body or year:
                 cues.append(Cue("title", body, year, 1.4 if i < 15 else 1.0))
                 break
-    for m in re.finditer(_PUBLISH_VERBS + r"[^。]{0,12}?《?([^《》。；\n]{0,40}?)" + _YEAR + r"([^《》。；\n]{0,30}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:情况)?(?:报告|年报)", shead):
-        body = _clean_body(m.group(1)) or _clean_body(m.group(3))
-        cues.append(Cue("published_as", body, int(m.group(2)), 1.2))
-    for m in re.finditer(r"做好([\u4e00-\u9fff]{3,30}?)(?:政府信息公开|政务公开|信息公开)工作", shead):
-        cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.5))
-    for m in re.finditer(r"(?:^\s*|一、总体情况\s*\n\s*)([\u4e00-\u9fff]{3,30}?)(?:认真|深入|严格|坚持|高度|始终|积极|全面)", shead):
-        cues.append(Cue("opening", _clean_body(m.group(1)), None, 0.45))
-    for m in re.finditer(r"本(?:年度)?报告(?:是)?由([\u4e00-\u9fff（）()]{2,40}?)(?:根据|依据|按照|依照|编制|制作|发布|负责|综合)", shead):
-        cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.8))
-    for m in re.finditer(r"由([\u4e00-\u9fff]{3,40}?)(?:[(（](?:以下简称|下称)[^)）]{1,20}[)）])?(?:负责)?编制", shead):
-        cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.75))
-    for m in re.finditer(r"(?:^|[，,。；\n])([\u4e00-\u9fff]{3,30}?)(?:结合[^。，,]{0,12}[，,]?)?编制(?:了|本单位|本机关|本部门|本)", shead):
-        cues.append(Cue("compiled_by", _clean_body(m.group(1)), None, 0.6))
-    for m in re.finditer(_YEAR + r"([\u4e00-\u9fff（）()]{2,40}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)(?:是|由|根据|依据|按照)", shead):
-        cues.append(Cue("named_report", _clean_body(m.group(2)), int(m.group(1)), 0.85))
-    for m in re.finditer(r"统计(?:期限|时限|时间|区间|期间|范围|口径|周期)?(?:为|是|自|从)?\s*" + r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日", shead):
-        cues.append(Cue("period", None, int(m.group(1)), 0.95))
-    for m in re.finditer(_YEAR + r"([\u4e00-\u9fff（）()]{3,40}?)(?:政府信息公开|政务公开)工作(?:实际|情况|开展情况)", shead):
-        cues.append(Cue("named_report", _clean_body(m.group(2)), int(m.group(1)), 0.6))
-    for m in re.finditer(r"(?:^|\n|。)\s*" + r"((?:19|20)\d\d)\s*年(?:度|以来|来)?\s*[,，]\s*(?:在[^，,。]{0,30}[，,]\s*)?([\u4e00-\u9fff（）()]{2,40}?)"
-                         r"(?:坚持|认真|深入|严格|紧紧|紧扣|紧密|以|始终|全面|围绕|聚焦|按照|在|积极|持续|进一步|高度|贯彻|扎实|不断|牢固|立足|着力|切实|依法|主动|共|全年|继续|把|将|对|按|根据|结合)", shead):
-        cues.append(Cue("opening", _clean_body(m.group(2)), int(m.group(1)), 0.6))
-    for m in re.finditer(r"(?:发\s*布\s*机\s*构|信息来源|来\s*源|发文机关|发布单位|所属机构|公开主体|发\s*布\s*者)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40})", shead):
-        cues.append(Cue("source_line", _clean_body(m.group(1)), None, 0.65))
-    for m in re.finditer(r"请(?:与|向|联系|咨询)([\u4e00-\u9fff（）()]{2,40}?)(?:政务公开办公室|政府信息公开办公室|信息公开办公室|党政办公室|党政办|综合办公室|办公室|综合科|政务公开科)?(?:联系|咨询|反映)", shead):
-        cues.append(Cue("contact", _clean_body(m.group(1)), None, 0.4))
-    for m in re.finditer(r"(?:可在|可通过|可从|可登录|登录)[“\"]?([\u4e00-\u9fff]{3,30}?)[”\"]?(?:门户网站|网站|官网|政务网)", shead):
-        cues.append(Cue("website", _clean_body(m.group(1)), None, 0.35))
+    for cue in _TEXT_CUES:
+        for m in cue.pattern.finditer(shead):
+            body = next((b for b in (_clean_body(m.group(g)) for g in cue.body_groups) if b), None)
+            cues.append(Cue(cue.kind, body, int(m.group(cue.year_group)) if cue.year_group else None, cue.weight))
     if title_hint:
         body, year = _title_body_year(title_hint)
         if body or year:
