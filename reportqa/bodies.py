@@ -88,6 +88,7 @@ def _continues(short_and_next: str) -> bool:
     return len(short_and_next) > 1 and any(short_and_next in w for w in _full_words())
 
 
+@lru_cache(maxsize=65536)  # every stored body is put in this form for every question
 def canonical(name: str | None) -> str:
     """The form two names of one body share: flat and with short forms written out."""
     return expand(flat(name or ""))

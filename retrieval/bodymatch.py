@@ -33,7 +33,8 @@ _BREAKS = re.compile(r"说|称|提到|显示|指出|以及|及|与|或|新增|�
                      r"(?:多少|几)(?:件|条|个|项|次|场|篇|份|万元|人次)?|哪|什么|请问|关于|那么|那|比|较|上一年|去年|今年|年度|年|\d+|[^\u4e00-\u9fff]")
 
 
-def body_mentions(canonical_question: str) -> list[str]:
+@lru_cache(maxsize=4096)  # asked once per stored report while scoring: the same question each time
+def body_mentions(canonical_question: str) -> tuple[str, ...]:
     """Body-like phrases a question names (canonical form): 龙华监管局, 上海市, 番禺区统计局."""
     out = []
     for m in _MENTION.finditer(_BREAKS.sub("|", canonical_question)):
@@ -41,7 +42,7 @@ def body_mentions(canonical_question: str) -> list[str]:
         if len(name) >= 3 and not _QUESTION_WORDS.search(name) and bodies.is_body_name(name) \
                 and name not in bodies.generic_mentions():
             out.append(name)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)

@@ -7,6 +7,7 @@ A place the question names that no report has is "not in the collection", never 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -86,6 +87,7 @@ def question_years(question: str, reports: list[StoredReport]) -> list[int]:
     return sorted(set(years))
 
 
+@lru_cache(maxsize=4096)  # called once per stored report for the same question
 def _canonical_question(flat_q: str) -> str:
     return _bodies.expand(to_simplified(flat_q))
 
