@@ -24,7 +24,7 @@ HEAD_CHARS = 6000  # the cues sit in the page header and the first paragraphs
 
 @dataclass(frozen=True)
 class Cue:
-    kind: str  # title | published_as | compiled_by | named_report | period | opening | source_line | contact | container | filename | mentions
+    kind: str  # title | self_named | self_mention | published_as | compiled_by | named_report | period | opening | source_line | contact | container | filename | mentions
     body: str | None
     year: int | None
     weight: float
@@ -67,6 +67,8 @@ def _clean_body(raw: str | None) -> str | None:
     name = re.sub(r"^(?:关于|我们|根据|按照|对|在|由|为|是|现将|现公布|公布)", "", name)
     name = re.sub(r"(?:关于|的|之|本级)$", "", name)
     name = re.sub(r"(?:政府信息公开|信息公开|政务公开)$", "", name)
+    # a place's 政务公开办公室 writes the place's report (黄埔区广州开发区政务公开工作办公室)
+    name = re.sub(r"(?<=[区县市旗])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室$", "", name)
     return name if bodies.is_body_name(name) else None
 
 
@@ -105,7 +107,10 @@ _BODY = r"[\u4e00-\u9fff（）()]"
 _TEXT_CUES = [_TextCue(kind, re.compile(pattern), body_groups, year_group, weight) for kind, pattern, body_groups, year_group, weight in [
     # 现公布《遵义市统计局2022年政府信息公开工作年度报告》 / 现将2019年包头市…政府信息公开工作情况报告如下
     ("published_as", _PUBLISH_VERBS + r"[^。]{0,12}?《?([^《》。；\n]{0,40}?)" + _YEAR
-     + r"([^《》。；\n]{0,30}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:情况)?(?:报告|年报)", (1, 3), 2, 1.2),
+     + r"([^《》。；\n]{0,30}?)(?:政府)?信息(?:公开)?(?:工作)?(?:年度)?(?:情况)?(?:报告|年报)", (1, 3), 2, 1.2),
+    # 黃埔區 廣州開發區政務公開工作辦公室(下稱我辦): the text names itself
+    ("self_named", r"([\u4e00-\u9fff ]{3,40}?)[(（](?:以下简称|下称|简称)[“\"]?(?:我|本)(?:局|办|委|厅|室|馆|中心|院|处|镇|乡|街道|区|县|市|署|会)[”\"]?[)）]",
+     (1,), None, 1.0),
     ("compiled_by", r"做好([\u4e00-\u9fff]{3,30}?)(?:政府信息公开|政务公开|信息公开)工作", (1,), None, 0.5),
     ("opening", r"(?:^\s*|一、总体情况\s*\n\s*)([\u4e00-\u9fff]{3,30}?)(?:认真|深入|严格|坚持|高度|始终|积极|全面)", (1,), None, 0.45),
     ("compiled_by", r"本(?:年度)?报告(?:是)?由(" + _BODY + r"{2,40}?)(?:根据|依据|按照|依照|编制|制作|发布|负责|综合)", (1,), None, 0.8),
@@ -151,6 +156,7 @@ def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
         for m in cue.pattern.finditer(shead):
             body = next((b for b in (_clean_body(m.group(g)) for g in cue.body_groups) if b), None)
             cues.append(Cue(cue.kind, body, int(m.group(cue.year_group)) if cue.year_group else None, cue.weight))
+    cues.extend(_self_mentions(shead))
     if title_hint:
         body, year = _title_body_year(title_hint)
         if body or year:
@@ -166,6 +172,21 @@ def _cues(text: str, title_hint: str | None, path: Path) -> list[Cue]:
         year, n = counts.most_common(1)[0]
         cues.append(Cue("mentions", None, year, min(0.45, 0.1 * n)))
     return [c for c in cues if c.body or c.year]
+
+
+_SELF_WORD = re.compile(r"我(局|委|办|厅)")
+_LEVEL_UNIT = r"(?:^|[，,。；;、\n])((?:省|市|区|县)[\u4e00-\u9fff]{1,8}?%s)(?=[\u4e00-\u9fff])"
+
+
+def _self_mentions(head: str) -> list[Cue]:
+    """A text that calls itself 我局 and writes 市统计局 as a clause's subject is, weakly, the 市统计局
+    (the place is completed from the text later, or stays unknown)."""
+    words = Counter(_SELF_WORD.findall(head))
+    if not words:
+        return []
+    unit = words.most_common(1)[0][0]
+    found = Counter(m for m in re.findall(_LEVEL_UNIT % re.escape(unit), head) if _clean_body(m))
+    return [Cue("self_mention", found.most_common(1)[0][0], None, 0.3)] if found else []
 
 
 def _pick_year(cues: list[Cue]) -> tuple[int | None, str | None, float]:
@@ -214,6 +235,7 @@ def _pick_body(cues: list[Cue], text: str) -> tuple[str | None, str | None, floa
     return body, cue.kind, confidence
 
 
+_STARTS_WITH_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|区|县|旗)")
 _BARE_LEVEL = re.compile(r"^(省|市|区|县|州|盟|旗)(?=[\u4e00-\u9fff])")
 _PLACE_NAME = r"[\u4e00-\u9fff]{1,10}?"
 
@@ -256,6 +278,11 @@ def complete_body(body: str, text: str) -> str:
             p for p in map(_place_only, re.findall(r"([\u4e00-\u9fff]{2,6}?" + level + r")", head)) if p)
         if places:
             name = _trimmed_place(places.most_common(1)[0][0], head) + rest
+    elif not _STARTS_WITH_PLACE.match(name):
+        # the text writes the body with its place in front (现将莲湖区西关街道办事处…) more than once or in a cue
+        written = Counter(p for p in map(_place_only, re.findall(r"([\u4e00-\u9fff]{2,8}?(?:区|县|市|旗))" + re.escape(name), head)) if p)
+        if written:
+            name = _trimmed_place(written.most_common(1)[0][0], head) + name
     expanded = bodies.expand(name) if _simplified(name) == name else name
     # a parent place written right before the body's own place (广州市番禺区统计局)
     first = re.match(r"([\u4e00-\u9fff]{2,10}?(?:区|县|旗|镇|乡|街道))", expanded)
@@ -281,7 +308,11 @@ def identify(text: str, path: Path, *, title_hint: str | None = None) -> Identit
 
 def _aliases(text: str) -> tuple[str, ...]:
     """Names the report defines for its body: …龙华监管局（以下简称“龙华局”）."""
-    found = re.findall(r"[(（](?:以下简称|下称|简称)[“\"'「]?([\u4e00-\u9fff]{2,12})[”\"'」]?[)）]", _simplified(text[:HEAD_CHARS]))
+    head = _simplified(text[:HEAD_CHARS])
+    found = re.findall(r"[(（](?:以下简称|下称|简称)[“\"'「]?([\u4e00-\u9fff]{2,12})[”\"'」]?[)）]", head)
+    # a joint report: 贵阳市人民政府(市人民政府办公厅) is also 贵阳市人民政府办公厅's
+    found += [m.group(1) + m.group(3) for m in
+              re.finditer(r"([\u4e00-\u9fff]{2,10}?(省|市|区|县))人民政府[(（]\2?(人民政府办公[厅室])[)）]", head)]
     return tuple(dict.fromkeys(a for a in found if bodies.is_organisation(a) and a not in bodies.not_bodies()))
 
 

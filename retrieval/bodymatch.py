@@ -30,6 +30,7 @@ _PLACE_LEVEL = re.compile(r"(?:自治区|自治州|自治县|特别行政区|省
 
 # Words that never sit inside a body's name: a mention stops at them (…年报说新增市政府规章…).
 _BREAKS = re.compile(r"说|称|提到|显示|指出|以及|及|与|或|新增|增加|减少|收到|受理|办理|发布|制发|制定|废止|是|有|的|里|对|了|报告|年报|代表|"
+                     r"一共|总共|共计|合计|累计|举办|召开|举行|开展|"
                      r"(?:多少|几)(?:件|条|个|项|次|场|篇|份|万元|人次)?|哪|什么|请问|关于|那么|那|比|较|上一年|去年|今年|年度|年|\d+|[^\u4e00-\u9fff]")
 
 
@@ -92,6 +93,8 @@ def satisfies(mention: str, canonical_body: str) -> bool:
     """The stored body is (or contains, as a place) what the mention names."""
     if not canonical_body:
         return False
+    if mention.endswith("街道") and canonical_body.endswith("街道办事处"):
+        mention += "办事处"  # 海珠区官洲街道 for a report that calls itself 官洲街道办事处
     if mention.endswith("人民政府") and _PLACE_LEVEL.search(canonical_body) and mention[:-4] == canonical_body:
         return True  # 上海市人民政府 is the report of 上海市
     if mention.startswith(canonical_body) and not canonical_body.endswith("政府") \

@@ -13,6 +13,7 @@ When nothing qualifies the answer is "not found", never the nearest number on th
 """
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal
 
@@ -23,13 +24,16 @@ from reportqa.schema import to_simplified
 from retrieval.lexicon import flatten as _flatten
 
 
+log = logging.getLogger(__name__)
+
+
 def flatten(text: str) -> str:
     return to_simplified(_flatten(text))  # a traditional copy's clauses match simplified questions
 
 _UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|亿元|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗)")
 _GENERIC = set("多少 数量 一共 共 总共 合计 报告 年报 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 上一年 "
                "中 里 有 是 为 了 达到 全市 我市 市 县 区 全区 全县 这 这一 数字 数 说 那 那么 呢 吗 其中 个 件 条 项 多少件 多少条 "
-               "大约 约 大概 左右 以上 余 多 共计 一共有 总计 百分之 百分 百分比 占 比 占比 比例 较 同比 达到".split())
+               "大约 约 大概 左右 以上 余 多 共计 一共有 总计 百分之 百分 百分比 占 比 占比 比例 较 同比 达到 通过".split())
 _SLOT_FILLER = set("有 是 为 共 了 的 已 总共 一共 合计 达 达到 全年 本年 本年度 累计 其中 中 里 其 一共有 还 分别 "
                    "申请 信息 政府信息 文件 件数 数量 数 总数".split())
 # Actions a count is of, in groups of words that say the same: a clause naming an action of another
@@ -53,6 +57,13 @@ _ACTION_GROUPS = {
 }
 _ACTIONS = {word: group for group, words in _ACTION_GROUPS.items() for word in words}
 _PROCESS_NAMES = re.compile(r"依申请公开|政府信息公开|信息公开|政务公开")  # names of the process, not actions
+# 转下一年办理, 转2023年办理: carried over, whatever verb ends it
+_CARRIED = re.compile(r"(?:结转|转入|转到|转至|转)(?:下一?年度?|(?:19|20)\d\d年度?)(?:继续)?(?:办理|处理|答复)?")
+
+
+def _action_text(text: str) -> str:
+    return _PROCESS_NAMES.sub("|", _CARRIED.sub("结转", text))
+_PROCESS_WORDS = ("公开", "信息", "申请")
 _ASKED_CLAUSE = re.compile(r"[^，,；;。]*(?:多少|几)[^，,；;。]*$")
 _QUESTION_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s*年)")
 CONTEXT_COVERAGE_MIN = 0.6  # share of the asked words the number's sentence must hold (0.5 let 办理55件 answer 剩余多少件)
@@ -94,9 +105,32 @@ def _holds(text: str, word: str) -> bool:
 
 def _actions(text: str) -> set[str]:
     """The action groups a text names (公开 inside 予以公开 is not a second action)."""
-    text = _PROCESS_NAMES.sub("|", text)
+    text = _action_text(text)
     found = {a for a in _ACTIONS if a in text}
     return {_ACTIONS[a] for a in found if not any(a != b and a in b for b in found)}
+
+
+def _clause_actions(clause: str, fact: Fact) -> set[str]:
+    """The action a number counts is the one written nearest before it: in
+    4.认真办理依申请公开…共受理政府信息公开申请21件 the 21 is 受理, not the heading's 办理."""
+    i = clause.rfind(flatten(fact.raw))
+    if i > 0:
+        before = _action_text(clause[:i])
+        found = [(before.rfind(a) + len(a), len(a), a) for a in _ACTIONS if a in before]  # 部分公开 over its 公开
+        if found:
+            return {_ACTIONS[max(found)[2]]}
+    return _actions(clause)
+
+
+_PARAGRAPH_BEFORE = 160  # characters of the same paragraph read before a sentence for its context
+
+
+def _paragraph_context(text: str, start: int, end: int) -> str:
+    """The sentence with what its paragraph says before it: 剩余4件转2023年办理 follows the sentence
+    that says these are 依申请公开 cases."""
+    lo = max(0, start - _PARAGRAPH_BEFORE)
+    line_start = text.rfind("\n", lo, start)
+    return text[(line_start + 1 if line_start >= 0 else lo):end]
 
 
 def _counted_in_clause(clause: str, fact: Fact) -> str | None:
@@ -114,6 +148,8 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
                         exclude_words: set[str]) -> tuple[Fact, float] | None:
     flat = flatten(question)
     asked = _asked_words(flat, exclude_words)
+    if not asked:  # 共公开信息多少条: only the process's own words say what is counted
+        asked = {w for w in _PROCESS_WORDS if w in flat and w not in exclude_words}
     if not asked:
         return None
     total = sum(len(t) for t in asked)
@@ -144,8 +180,14 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
             clauses = [shares[id(f)] for f in group]
             # numbers of another action (收到 for 办结) are out; of the rest, when some clause names
             # what is counted (社会救助类7条), the clauses that do not are out too
-            fits = [(f, c) for f, c in zip(group, clauses) if f.value is not None and f.value not in stated
-                    and not (asked_actions and _actions(c) - asked_actions)]
+            fits = []
+            for f, c in zip(group, clauses):
+                if f.value is None or f.value in stated:
+                    continue
+                if asked_actions and _clause_actions(c, f) - asked_actions:
+                    log.debug("%s「%s」: counts another action %s", rid, c, _clause_actions(c, f) - asked_actions)
+                    continue
+                fits.append((f, c))
             counted = after or before
             if counted and any(any(_holds(c, t) for t in counted) for _f, c in fits):
                 fits = [(f, c) for f, c in fits if any(_holds(c, t) for t in counted)]
@@ -159,16 +201,19 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
                         continue  # 发布政务信息2035篇 counts 政务信息, not the 工作动态 asked
                 if text is None:
                     text = facts.report_text(rid) or ""
-                sentence = flatten(text[start:end])
+                sentence = flatten(_paragraph_context(text, start, end))
                 context = sum(len(t) for t in asked if _holds(sentence, t)) / total
                 if context < CONTEXT_COVERAGE_MIN:
+                    log.debug("%s「%s」: its sentence holds %.2f of the asked words %s", rid, clause, context, sorted(asked))
                     continue
                 distinct = sum(len(t) / sum(1 for c in clauses if _holds(c, t)) for t in own) / total
                 slot = (sum(len(t) for t in before if _holds(clause, t)) / max(1, sum(map(len, before)))
                         + sum(len(t) for t in after if _holds(clause, t)) / max(1, sum(map(len, after))))
                 if (before or after) and slot == 0 and len(own) * 2 < len(asked):
+                    log.debug("%s「%s」: neither the counted word %s nor most asked words", rid, clause, sorted(before | after))
                     continue  # neither what is counted nor most of the question: another number
                 score = distinct + slot + context
+                log.debug("%s「%s」= %s: score %.2f", rid, clause, fact.value, score)
                 if score > best_score:
                     best, best_score = fact, score
     return (best, best_score) if best is not None else None

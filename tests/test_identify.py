@@ -36,6 +36,13 @@ REPO = Path(__file__).resolve().parents[1]
      "人力資源和社會保障局政府信息公開工作實際,編制發(fā)布本報告。", "威海市文登区人力资源和社会保障局", 2024),
     ("一、总体情况\n2023年,在区委、区政府的坚强领导下,官洲街道办事处认真贯彻落实《中华人民共和国政府信息公开条例》",
      "官洲街道办事处", 2023),
+    # the text names itself before (下稱我辦); a place's 政务公开办公室 writes the place's report
+    ("一、總體情況\n2020年,根據國務院、省政府、市政府的有關部署,黃埔區 廣州開發區政務公開工作辦公室(下稱我辦)立足新形勢,"
+     "積極開展黃埔區 廣州開發區的政務公開工作", "黄埔区广州开发区", 2020),
+    # 政府信息工作年度报告 (公开 left out), and the text writes the place before the body's own name
+    ("根据《中华人民共和国政府信息公开条例》有关要求,现将莲湖区西关街道办事处2024年度政府信息工作年度报告予以公开。"
+     "如对本报告有疑问,请联系西关街道办事处综合与经济发展办公室(地址:西安市莲湖区丰庆路39号)。\n一、总体情况\n"
+     "2024年,西关街道办事处在政府信息公开工作上深入学习", "西安市莲湖区西关街道办事处", 2024),
 ])
 def test_body_and_year_from_the_text(text, body, year):
     found = identify(text, Path("附件1.txt"))
@@ -52,6 +59,16 @@ def test_unknown_stays_unknown_and_no_notice_title_becomes_a_body():
     assert found.body == "区统计局" and found.body_confidence < 0.5  # which district the text never says
 
 
+def test_a_text_that_says_only_wo_ju_is_weakly_the_unit_it_writes_as_a_subject():
+    """凌源 (b026): 我局 throughout, 市统计局成立了… once, 凌源市 in the text: 凌源市统计局, marked uncertain."""
+    found = identify("一、总体情况\n2021年,我局认真贯彻落实《中华人民共和国政府信息公开条例》,按照市委、市政府统一部署。\n"
+                     "(一)领导组织、工作机制落实情况\n为加强对政府信息公开工作的组织领导,市统计局成立了由局长任组长的政务公开领导小组。\n"
+                     "按要求公开《凌源市2020年国民经济和社会发展统计公报》,按季度公开凌源市主要经济指标完成情况。", Path("x.txt"))
+    assert found.body == "凌源市统计局" and found.body_confidence < 0.5
+    found = identify("一、总体情况\n2022年,我局认真贯彻落实条例。\n市统计局成立了政务公开领导小组。", Path("x.txt"))
+    assert found.body == "市统计局"  # no place in the text: stays partial, never another city's
+
+
 def test_the_report_year_is_the_data_year_not_the_publication_date():
     found = identify("发布日期:2024-01-22\n本报告所列数据统计期限为2023年1月1日至12月31日。\n一、总体情况\n2024年1月", Path("x.txt"))
     assert found.year == 2023
@@ -60,6 +77,8 @@ def test_the_report_year_is_the_data_year_not_the_publication_date():
 def test_aliases_the_report_defines():
     found = identify("现公布深圳市市场监督管理局龙华监管局(以下简称“龙华局”)2023年政府信息公开工作年度报告。", Path("x.txt"))
     assert found.body == "深圳市市场监督管理局龙华监管局" and "龙华局" in found.aliases
+    found = identify("现公布《贵阳市人民政府(市人民政府办公厅)2021年政府信息公开工作年度报告》。", Path("x.txt"))
+    assert found.body == "贵阳市人民政府" and "贵阳市人民政府办公厅" in found.aliases  # a joint report
 
 
 @pytest.mark.parametrize("text, accepted", [

@@ -95,6 +95,11 @@ def test_answer_rates_hold(evaluation):
     ("广州市海珠区江南中街道2020年政府集中采购的采购总金额是多少万元？", 240),  # a cell written 240万元
     ("渠县教科局2020年年报中，行政许可的处理决定数量是多少？", 20),  # 2019 format, 增15 in the row
     ("南源街2020年政府信息公开年报里，行政许可的上一年项目数量是多少？", 21),  # a 2019-format column asked by name
+    ("平潭2020年全区各级行政机关共受理政府信息公开申请多少件？", 21),  # 受理, not the heading's 办理 before it
+    ("渭南市政府办公室2022年剩余多少件依申请公开转到2023年办理？", 4),  # 转2023年办理 is carried over, not 办理
+    ("高平市政府办2022年收到和办理依申请公开12件，上一年（2021年）收到和办理了多少件？", 3),  # not 转下一年办理0件
+    ("云南省卫健委2022年在网站设置了多少个政府信息公开板块？", 13),  # prose under a table section's heading
+    ("2022年上海市一共举办了多少场市政府新闻发布活动？", 191),  # 上海市, not a body 上海市一共举办
 ])
 def test_numbers_from_their_own_cell_or_clause(corpus, question, value):
     from retrieval.pipeline import QuestionAnswerer
