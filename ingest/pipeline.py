@@ -85,7 +85,8 @@ def parse_report(path: Path, *, body: str | None = None, year: int | None = None
         encoding=read.encoding, text=text, meta=meta, pages=read.pages or (), sections=sections,
         chunks=make_chunks(report_id, version, text, sections, skip=chrome), facts=facts,
     )
-    report.findings = check_report(report_id, facts)
+    report.findings = [f.__class__(**{**f.__dict__, "report_id": report_id}) for f in tables.damaged_rows] \
+        + check_report(report_id, facts)
     return report
 
 

@@ -162,11 +162,16 @@ def cmd_ask(args) -> int:
 def cmd_eval(args) -> int:
     from retrieval.evaluate import identification_report, run_eval
     stores = _stores(args)
+    rows = []
     if args.sources:
-        _rows, text = identification_report(Path(args.sources))
+        rows, text = identification_report(Path(args.sources))
         print(text)
     report = run_eval(stores, Path(args.file))
     print(report.summary())
+    unnamed = {r.file for r in rows if not r.named_in_text}
+    if unnamed:  # a question naming a body its report's text never names is refused until someone relabels it
+        print(f"wrongly refused, leaving out the reports whose text never names its body: "
+              f"{report.wrongly_refused(unnamed):.1%}")
     return 0
 
 

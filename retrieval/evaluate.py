@@ -45,6 +45,7 @@ class Result:
     seconds: float
     n_citations: int  # how many citations the answer gave
     n_valid: int  # how many of them quote exactly text[start:end]
+    report: str | None = None  # the file the answer is in, when the question file says
 
 
 @dataclass(repr=False)
@@ -57,8 +58,8 @@ class EvalReport:
     def accuracy(self, kind: str | None = None) -> float:
         return _rate([r.correct for r in self.of(kind)])
 
-    def wrongly_refused(self) -> float:
-        return _rate([r.route == "none" for r in self.results if r.kind != "unanswerable"])
+    def wrongly_refused(self, except_reports: set[str] = frozenset()) -> float:
+        return _rate([r.route == "none" for r in self.results if r.kind != "unanswerable" and r.report not in except_reports])
 
     def wrongly_answered(self) -> float:
         return _rate([r.route != "none" for r in self.of("unanswerable")])
@@ -230,7 +231,8 @@ def run_eval(stores, path: Path, qa=None) -> EvalReport:
             texts.setdefault(c.report_id, stores.facts.report_text(c.report_id) or "")
         valid = sum(c.quote == texts[c.report_id][c.start:c.end] for c in answer.citations)
         report.results.append(Result(item["question"], item["kind"], item["answer"], answer.route, answer.answer,
-                                     _is_correct(stores, item, answer), seconds, len(answer.citations), valid))
+                                     _is_correct(stores, item, answer), seconds, len(answer.citations), valid,
+                                     item.get("report")))
     return report
 
 

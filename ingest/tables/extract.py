@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ingest.tables.cells import Cell, parse_value, split_cells
 from reportqa.schema import LabelledKey, TableSpec, best_match, normalise_label, table_specs
-from reportqa.types import Fact, Section
+from reportqa.types import Fact, Finding, Section
 
 
 @dataclass
@@ -41,6 +41,7 @@ class TableExtraction:
     regions: list[TableRegion]
     format_version: str  # "2021" | "2019" | "unknown" (as seen in the table headers)
     problems: list[str]  # damaged rows and missing tables, for the audit
+    damaged_rows: list[Finding] = field(default_factory=list)  # one per row whose cells could not all be read
 
 
 _TOP_SECTION_TABLES = {"applications": "三", "review_litigation": "四"}
@@ -54,18 +55,19 @@ def extract_tables(report_id: str, text: str, sections: list[Section], format_hi
     fmt = _detect_format(text, regions, format_hint)
     facts: list[Fact] = []
     problems: list[str] = []
+    damaged: list[Finding] = []
     for region in regions:
         spec = specs[region.table]
         cells = split_cells(text, region.start, region.end)
         if region.table == "review_litigation":
             facts.extend(_read_single_row_table(report_id, spec, cells, fmt, problems))
         else:
-            facts.extend(_read_labelled_rows(report_id, spec, cells, fmt, problems))
+            facts.extend(_read_labelled_rows(report_id, spec, cells, fmt, problems, text, damaged))
     found = {r.table for r in regions}
     for key in ("applications", "review_litigation"):
         if key not in found:
             problems.append(f"table {specs[key].title} not found")
-    return TableExtraction(facts=facts, regions=regions, format_version=fmt, problems=problems)
+    return TableExtraction(facts=facts, regions=regions, format_version=fmt, problems=problems, damaged_rows=damaged)
 
 
 # ---------------------------------------------------------------- regions
@@ -152,7 +154,8 @@ def _detect_format(text: str, regions: list[TableRegion], hint: str) -> str:
 
 # ---------------------------------------------------------------- rows with labels
 
-def _read_labelled_rows(report_id: str, spec: TableSpec, cells: list[Cell], fmt: str, problems: list[str]) -> list[Fact]:
+def _read_labelled_rows(report_id: str, spec: TableSpec, cells: list[Cell], fmt: str, problems: list[str],
+                        text: str = "", damaged: list[Finding] | None = None) -> list[Fact]:
     columns = spec.columns_for(fmt)
     hits = _collect_rows(spec, cells)
     column_labels = _column_labels_as_written(cells, columns)
@@ -165,9 +168,19 @@ def _read_labelled_rows(report_id: str, spec: TableSpec, cells: list[Cell], fmt:
             chosen[hit.key] = hit
     facts: list[Fact] = []
     for hit in sorted(chosen.values(), key=lambda h: h.label_cells[0].start):
-        assigned = _assign_columns(hit, columns, spec, problems)
+        n_problems = len(problems)
+        assigned = _assign_columns(hit, columns, spec, problems, text)
         row_start = hit.label_cells[0].start
         row_end = max((c.end for c in hit.values if c.text), default=hit.label_cells[-1].end)
+        if damaged is not None and len(problems) > n_problems:
+            # a row whose cells do not match its columns: every cell of it is in doubt, and answers citing it say so
+            read = len([c for _col, c in assigned if c.text])
+            damaged.append(Finding(
+                report_id=report_id, rule="table.row_cells",
+                message=f"{spec.title}「{hit.label}」一行读出 {read} 个数值，应有 {len([c for c in columns if not c.optional])} 个"
+                        f"（表格可能残缺或被截断），该行数字的列位置可能有误",
+                expected=str(len([c for c in columns if not c.optional])), found=str(read),
+                cells=tuple((spec.key, hit.key, c.key) for c in columns), spans=((row_start, row_end),)))
         for column, cell in assigned:
             facts.append(Fact(
                 report_id=report_id, table=spec.key, row_key=hit.key, row_label=hit.label,
@@ -250,7 +263,8 @@ def _column_labels_as_written(cells: list[Cell], columns: tuple[LabelledKey, ...
     return written
 
 
-def _assign_columns(hit: _RowHit, columns: tuple[LabelledKey, ...], spec: TableSpec, problems: list[str]) -> list[tuple[LabelledKey, Cell]]:
+def _assign_columns(hit: _RowHit, columns: tuple[LabelledKey, ...], spec: TableSpec, problems: list[str],
+                    text: str = "") -> list[tuple[LabelledKey, Cell]]:
     values = list(hit.values)
     while values and not values[-1].text:
         values.pop()
@@ -267,6 +281,13 @@ def _assign_columns(hit: _RowHit, columns: tuple[LabelledKey, ...], spec: TableS
     if len(values) > len(columns):
         problems.append(f"{spec.title} / {hit.label}: {len(values)} cells, expected {len(required)}; kept the first ones")
         return list(zip(columns, values))
+    if text and not text[values[-1].end:].strip():
+        # the text ends inside this row (a cut-off copy): its cells are the first ones, and a last cell
+        # that runs into the very end may itself be cut (367 → 36): not read as a number
+        if values[-1].end >= len(text):
+            values = values[:-1]
+        problems.append(f"{spec.title} / {hit.label}: the text ends inside this row; kept its first {len(values)} cells")
+        return list(zip(required, values))
     problems.append(f"{spec.title} / {hit.label}: {len(values)} cells, expected {len(required)}; aligned on the last column")
     return list(zip(required[len(required) - len(values):], values))
 

@@ -59,7 +59,7 @@ def table_keys(fmt: str) -> list[str]:
 
 
 def row_keys(table: str, fmt: str) -> list[str]:
-    rows = [r["key"] for r in _schema()[table]["rows"]]
+    rows = [r["key"] for r in _schema()[table]["rows"] if not r.get("optional")]  # rows only some provinces add
     if table == "20.5" and fmt == "2021":
         rows = ["行政许可"]
     if table == "applications":
