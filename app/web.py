@@ -5,6 +5,7 @@ All logic lives in ingest/ and retrieval/; this module only renders and routes.
 from __future__ import annotations
 
 import html
+import logging
 import re
 import shutil
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from app.messages import in_chinese
 from app.render import SECTION_NAMES, CSS, chat_markdown, compare_html, export_markdown, findings_html, sources_html
 from ingest.metadata import split_body
 from ingest.pipeline import ingest_paths
@@ -24,9 +26,12 @@ from retrieval.compare import compare_reports, section_number
 from retrieval.pipeline import QuestionAnswerer
 from retrieval.scope import body_groups
 
+log = logging.getLogger(__name__)
+
 UPLOAD_TYPES = [".txt", ".md", ".pdf", ".docx", ".html", ".htm"]
 MAX_UPLOAD_MB = 50
-STATUS = {"ingested": "已入库", "unchanged": "未变化（已存在）", "replaced": "已更新", "rejected": "未入库"}
+STATUS = {"ingested": "已入库", "unchanged": "未变化（已存在）", "replaced": "已更新", "rejected": "未入库",
+          "kept": "未替换（保留已存版本）"}
 EXAMPLES = ["绥芬河市2023年收到多少政府信息公开申请？", "行政处罚决定有多少件？", "存在的主要问题是什么？"]
 SECTION_CHOICES = [("全部", "")] + [(f"{n}、{name}", n) for n, name in SECTION_NAMES.items()]
 SEED_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -189,9 +194,11 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
         path.write_text(export_markdown(turns), encoding="utf-8")
         yield "", chat, sources_html(stores, answer), turns, gr.update(value=str(path), interactive=True)
 
-    def ingest(files, progress=gr.Progress()):
+    def ingest(files, replace=False, progress=gr.Progress()):
         rows = []
         files = files or []
+        if not files:
+            return ([["", STATUS["rejected"], "", "请先选择要上传的报告文件"]], None, *refresh())
         for i, f in enumerate(files):
             src = Path(f if isinstance(f, str) else f.name)
             name = safe_name(src.name)
@@ -205,10 +212,13 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
             dest = settings.uploads_dir / uuid.uuid4().hex[:12] / name
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dest)
-            for r in ingest_paths(stores, [dest], progress=False):
-                rows.append([name, STATUS.get(r.status, r.status), r.report_id or "", r.message])
-                if r.status in ("rejected", "unchanged"):  # keep only the copies a stored report came from
-                    shutil.rmtree(dest.parent, ignore_errors=True)
+            try:
+                for r in ingest_paths(stores, [dest], progress=False, replace=bool(replace)):
+                    rows.append([name, STATUS.get(r.status, r.status), r.report_id or "", in_chinese(r.message)])
+                    if r.status in ("rejected", "unchanged", "kept"):  # keep only the copies a stored report came from
+                        shutil.rmtree(dest.parent, ignore_errors=True)
+            finally:
+                src.unlink(missing_ok=True)  # gradio's temporary copy of the upload
         progress((len(files), len(files)), desc="完成")
         return (rows, None, *refresh())
 
@@ -220,7 +230,13 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
 
     def ask_api(question: str) -> dict:
         """Ask one question; returns the answer object (same as `reportqa ask --json`)."""
-        return answer_to_dict(qa.ask(question))
+        if not (question or "").strip():
+            raise gr.Error("问题为空：请输入一个问题（empty question）")
+        try:
+            return answer_to_dict(qa.ask(question))
+        except Exception as exc:  # the API client gets the reason, the log the traceback
+            log.exception("question failed: %r", question)
+            raise gr.Error(f"回答时出错（{type(exc).__name__}）：{exc}") from exc
 
     with gr.Blocks(title="reportqa · 政府信息公开年度报告问答") as demo:
         gr.HTML("<div class='rq-title'><h1>reportqa · 政府信息公开年度报告问答</h1>"
@@ -253,6 +269,8 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
             with gr.Tab("报告管理", id="manage"):
                 uploads = gr.File(label=f"上传报告（.txt .md .pdf .docx .html，单个不超过 {MAX_UPLOAD_MB} MB）",
                                   file_count="multiple", file_types=UPLOAD_TYPES, elem_id="rq-upload", height=160)
+                replace_box = gr.Checkbox(label="允许替换：新文件缺少已存版本的表格数据或大部分正文时也替换（原版本保留在历史中，可用 reportqa restore 恢复）",
+                                          value=False, elem_id="rq-replace")
                 ingest_btn = gr.Button("入库", variant="primary", elem_id="rq-ingest")
                 results = gr.Dataframe(headers=["文件", "状态", "报告 ID", "说明"], label="入库结果",
                                        interactive=False, elem_id="rq-results")
@@ -306,7 +324,7 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
         cmp_btn.click(run_compare, [cmp_body, cmp_old, cmp_new, cmp_section], cmp_out, **private)
         pick_btn.click(open_compare, pick, [cmp_body, cmp_old, cmp_new, cmp_section, cmp_out, tabs], **private)
         tables_out = [reports, victim, bodies, years, findings, cmp_body, fix_id]
-        ingest_btn.click(ingest, uploads, [results, uploads, *tables_out], **private)
+        ingest_btn.click(ingest, [uploads, replace_box], [results, uploads, *tables_out], **private)
         remove.click(delete, victim, [removed, *tables_out], **private)
         fix_btn.click(relabel, [fix_id, fix_body, fix_year], [fixed, *tables_out], **private)
         demo.load(refresh, None, tables_out, **private)

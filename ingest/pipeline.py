@@ -2,12 +2,16 @@
 
 1. parse, chunk, extract facts, check consistency and embed — all in memory, so a bad file fails
    before anything is written;
-2. write the vectors tagged with the new version;
+2. under the store's writer lock: note the version as being written, write its vectors;
 3. commit the SQLite rows (report, sections, chunks + keyword tokens, facts, findings) in one
-   transaction: the commit point;
-4. remove the vectors of older versions.
-Readers only see the committed version; leftovers of a crash between steps are dropped when the
-stores are next opened.
+   transaction: the commit point (the replaced version goes to the report's history);
+4. remove the vectors of the replaced version.
+Readers only see the committed version; what a writer that died left behind is removed by the
+next process that holds the writer lock, never by a reader.
+
+A new version that would lose what the stored one holds (table cells, most of its text) is not
+stored unless the caller says replace=True: a truncated or damaged copy never silently replaces
+a good report.
 """
 from __future__ import annotations
 
@@ -31,11 +35,16 @@ from ingest.readers import ReaderError, read_file, supported_suffixes
 from ingest.sections import find_sections
 from ingest.tables.extract import extract_tables
 from reportqa.config import PIPELINE_VERSION
+from reportqa.names import displayable
 from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
 from reportqa.types import Chunk, ParsedReport
 
-Status = Literal["ingested", "unchanged", "replaced", "rejected"]
+Status = Literal["ingested", "unchanged", "replaced", "rejected", "kept"]  # kept: a replacement refused
+
+# A new version keeping less than this share of the stored version's text is a loss, not an update
+# (a cut-off copy); corrections and added paragraphs stay well above it.
+REPLACE_MIN_TEXT_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ def parse_report(path: Path, *, body: str | None = None, year: int | None = None
     facts = [f.__class__(**{**f.__dict__, "report_id": report_id}) for f in tables.facts]
     facts += narrative_facts(report_id, text, sections, skip=chrome)
     report = ParsedReport(
-        report_id=report_id, version=version, source_path=str(path), source_format=read.source_format,
+        report_id=report_id, version=version, source_path=displayable(str(path)), source_format=read.source_format,
         encoding=read.encoding, text=text, meta=meta, pages=read.pages or (), sections=sections,
         chunks=make_chunks(report_id, version, text, sections, skip=chrome), facts=facts,
     )
@@ -130,29 +139,74 @@ def _crash_point(name: str) -> None:
         os._exit(17)
 
 
-def store_report(stores: Stores, report: ParsedReport) -> Status:
-    previous = stores.facts.report_version(report.report_id)
-    if previous == report.version:
+def replacement_loss(stores: Stores, report: ParsedReport) -> str | None:
+    """What the stored version of this report holds that the new one would lose (None: nothing)."""
+    if stores.facts.report_version(report.report_id) is None:
+        return None
+    stored = {(f.table, f.row_key, f.column_key) for f in stores.facts.facts(report.report_id, kind="table")
+              if f.value is not None}
+    new = {(f.table, f.row_key, f.column_key) for f in report.facts if f.kind == "table" and f.value is not None}
+    lost = stored - new
+    if lost:
+        return f"it would replace the stored {report.report_id} but lacks {len(lost)} of its {len(stored)} table cells"
+    stored_chars = len(stores.facts.report_text(report.report_id) or "")
+    if len(report.text) < REPLACE_MIN_TEXT_SHARE * stored_chars:
+        return (f"it would replace the stored {report.report_id} but has only {len(report.text)} of its "
+                f"{stored_chars} characters of text")
+    return None
+
+
+class ReplacementRefused(ValueError):
+    """The new version would lose part of the stored one; the stored version is kept."""
+
+
+def store_report(stores: Stores, report: ParsedReport, *, replace: bool = False) -> Status:
+    """Raises ReplacementRefused when the new version would lose part of the stored one (unless replace)."""
+    if stores.facts.report_version(report.report_id) == report.version:
         return "unchanged"
-    vectors = _embed_chunks(stores, report.chunks)
+    loss = None if replace else replacement_loss(stores, report)
+    if loss:
+        raise ReplacementRefused(f"{Path(report.source_path).name}: {loss}; say --replace to store it anyway")
+    vectors = _embed_chunks(stores, report.chunks)  # the slow step, outside the lock
     tokens = {c.chunk_id: " ".join(tokenize(search_text(c))) for c in report.chunks}
-    stores.vectors.add(report.chunks, vectors, report.version)
-    _crash_point("after_vectors")
-    stores.facts.commit_report(report, tokens)
-    _crash_point("after_commit")
-    stores.vectors.delete_other_versions(report.report_id, report.version)
+    store = stores.vectors
+    with stores.writer_lock():
+        stores.remove_leftovers()
+        previous = stores.facts.report_version(report.report_id)
+        if previous == report.version:  # another process stored the same version meanwhile
+            return "unchanged"
+        stores.facts.mark_writing(report.report_id, report.version)
+        store.add(report.chunks, vectors, report.version)
+        _crash_point("after_vectors")
+        stores.saw_own_commit(stores.facts.commit_report(report, tokens))
+        _crash_point("after_commit")
+        stores.remove_leftovers()  # the replaced version's vectors
     return "replaced" if previous else "ingested"
 
 
-def ingest_file(stores: Stores, path: Path, *, body: str | None = None, year: int | None = None) -> IngestResult:
+def ingest_file(stores: Stores, path: Path, *, body: str | None = None, year: int | None = None,
+                replace: bool = False) -> IngestResult:
     try:
-        report = parse_report(path, body=body, year=year)
+        report = _parse(path, body=body, year=year)
     except ReaderError as exc:
         return IngestResult(str(path), "rejected", message=str(exc))
     except (OSError, ValueError) as exc:
         return IngestResult(str(path), "rejected", message=f"{Path(path).name}: {exc}")
-    status = store_report(stores, report)
+    try:
+        status = store_report(stores, report, replace=replace)
+    except ReplacementRefused as exc:
+        return IngestResult(str(path), "kept", report.report_id, str(exc), len(report.chunks), len(report.facts),
+                            len(report.findings))
     return IngestResult(str(path), status, report.report_id, "", len(report.chunks), len(report.facts), len(report.findings))
+
+
+def _parse(path: Path, *, body: str | None, year: int | None) -> ParsedReport:
+    """In the isolated parser process (ingest/isolation.py) unless limits say otherwise."""
+    from ingest.isolation import shared_parser
+    from reportqa.config import ParseLimits
+    if not ParseLimits.from_env().isolate:
+        return parse_report(path, body=body, year=year)
+    return shared_parser().parse(path, body=body, year=year)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -168,7 +222,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def ingest_paths(stores: Stores, paths: Iterable[str | Path], *, body: str | None = None, year: int | None = None,
-                 progress: bool = True, on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+                 progress: bool = True, on_result: Callable[[IngestResult], None] | None = None,
+                 replace: bool = False) -> list[IngestResult]:
     files = expand_paths(paths)
     results = []
     bar = None
@@ -176,7 +231,7 @@ def ingest_paths(stores: Stores, paths: Iterable[str | Path], *, body: str | Non
         from tqdm import tqdm
         bar = tqdm(total=len(files), unit="report", file=sys.stderr, desc="ingest")
     for f in files:
-        result = ingest_file(stores, f, body=body, year=year)
+        result = ingest_file(stores, f, body=body, year=year, replace=replace)
         results.append(result)
         if on_result:
             on_result(result)
@@ -186,3 +241,23 @@ def ingest_paths(stores: Stores, paths: Iterable[str | Path], *, body: str | Non
     if bar:
         bar.close()
     return results
+
+
+def restore_report(stores: Stores, report_id: str, version: str) -> IngestResult:
+    """Bring back a replaced or deleted version from the report's history: its text is read again
+    (as text: a PDF's page map is not kept) under its own body and year, replacing what is stored."""
+    archived = stores.facts.archived(report_id, version)
+    if archived is None:
+        return IngestResult(report_id, "rejected", report_id, f"{report_id}: no version {version!r} in its history")
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="reportqa-restore-") as tmp:
+        path = Path(tmp) / f"{_safe_stem(report_id)}.txt"
+        path.write_text(archived["text"], encoding="utf-8")
+        result = ingest_file(stores, path, body=archived["body"], year=archived["year"], replace=True)
+    return IngestResult(archived["source_path"] or report_id, result.status, result.report_id, result.message,
+                        result.n_chunks, result.n_facts, result.n_findings)
+
+
+def _safe_stem(name: str) -> str:
+    return re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name)[:80] or "report"
+

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from reportqa.config import Settings
+from reportqa.names import displayable as printable
 from reportqa.schema import column_display
 from reportqa.types import LOW_CONFIDENCE
 
@@ -20,18 +21,51 @@ def _stores(args):
 def cmd_ingest(args) -> int:
     from ingest.pipeline import ingest_paths
     stores = _stores(args)
-    results = ingest_paths(stores, args.paths, body=args.body, year=args.year, progress=not args.quiet)
+    results = ingest_paths(stores, args.paths, body=args.body, year=args.year, progress=not args.quiet,
+                           replace=args.replace)
     rejected = [r for r in results if r.status == "rejected"]
+    kept = [r for r in results if r.status == "kept"]
     for r in results:
-        if r.status != "rejected":
-            print(f"{r.status:9} {r.report_id}  ({r.n_chunks} chunks, {r.n_facts} facts, {r.n_findings} findings)  {r.path}")
+        if r.status not in ("rejected", "kept"):
+            print(f"{r.status:9} {r.report_id}  ({r.n_chunks} chunks, {r.n_facts} facts, {r.n_findings} findings)  "
+                  f"{printable(r.path)}")
     if not results:
-        print("no report files found in " + ", ".join(args.paths), file=sys.stderr)
+        print("no report files found in " + ", ".join(map(printable, args.paths)), file=sys.stderr)
         return 2
     for r in rejected:
-        print(f"rejected  {r.message}", file=sys.stderr)
-    print(f"{len(results) - len(rejected)} stored or unchanged, {len(rejected)} rejected", file=sys.stderr)
-    return 1 if rejected else 0
+        print(f"rejected  {printable(r.message)}", file=sys.stderr)
+    for r in kept:
+        print(f"kept      {printable(r.message)}", file=sys.stderr)
+    print(f"{len(results) - len(rejected) - len(kept)} stored or unchanged, {len(kept)} kept as stored, "
+          f"{len(rejected)} rejected", file=sys.stderr)
+    return 1 if rejected or kept else 0
+
+
+def cmd_history(args) -> int:
+    stores = _stores(args)
+    versions = stores.facts.history(args.report_id)
+    current = stores.facts.get_report(args.report_id)
+    if current:
+        print(f"current   {current.version}  {current.body} {current.year}  {current.n_facts} facts  {printable(current.source_path)}")
+    if not versions and not current:
+        print(f"no report {args.report_id!r} and no history of it", file=sys.stderr)
+        return 2
+    for v in versions:
+        print(f"replaced  {v['version']}  {v['body']} {v['year']}  {v['n_facts']} facts  {v['n_chars']} chars  "
+              f"at {v['replaced_at']}  {printable(v['source_path'] or '')}")
+    if versions:
+        print(f"restore one with: reportqa restore {args.report_id} VERSION")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from ingest.pipeline import restore_report
+    result = restore_report(_stores(args), args.report_id, args.version)
+    if result.status == "rejected":
+        print(printable(result.message), file=sys.stderr)
+        return 2
+    print(f"{result.status:9} {result.report_id}  ({result.n_chunks} chunks, {result.n_facts} facts)  from its history")
+    return 0
 
 
 def cmd_reports(args) -> int:
@@ -191,7 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--body", help="issuing body, overriding what the text says")
     p.add_argument("--year", type=int, help="report year, overriding what the text says")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--replace", action="store_true",
+                   help="store a new version even when it lacks table cells or text the stored one has")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("history", help="list the replaced or deleted versions of a report")
+    p.add_argument("report_id")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("restore", help="bring back a version listed by `reportqa history`")
+    p.add_argument("report_id")
+    p.add_argument("version")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("reports", help="list stored reports")
     p.add_argument("--json", action="store_true")
@@ -241,7 +286,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _dash_files_as_paths(argv: list[str]) -> list[str]:
+    """`reportqa ingest *.txt` where a file is called -x.txt: argparse would read it as an option."""
+    if "ingest" not in argv:
+        return argv
+    at = argv.index("ingest")
+    return argv[:at + 1] + [f"./{a}" if a.startswith("-") and not a.startswith("--") and Path(a).exists() else a
+                            for a in argv[at + 1:]]
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = _dash_files_as_paths(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -26,6 +26,59 @@ def default_home() -> Path:
     return Path(os.environ.get("REPORTQA_HOME") or Path.home() / ".reportqa").expanduser()
 
 
+def _env_number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        return float(value) if value else default
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """What one file may cost to read. A file over a limit is rejected with the reason; the run goes on.
+    Each can be set from the environment (REPORTQA_PARSE_SECONDS …)."""
+
+    # Real reports parse in under 5 s, a 20-page scan with OCR in about 40 s on 2 cores; past this
+    # the file is stopped, so no single file holds a run (or the server) for a minute.
+    seconds: float = 55.0
+    # The parser runs in its own process with this much address space: real reports need under
+    # 600 MB (a scan rendered for OCR the most); a decompression bomb hits the limit, not the machine.
+    memory_mb: int = 1536
+    # Annual reports run to 5–40 pages; 500 leaves room for appendices and stops 100,000-page files.
+    max_pages: int = 500
+    # Pages read by OCR cost 1–3 s each; a report that is a scan has rarely more than 30.
+    max_ocr_pages: int = 40
+    # Pixels of one page rendered for OCR: A4 at 300 dpi is 8.7 M, A3 17 M; a larger page is rendered
+    # at a lower resolution instead (a 14,400 pt page would be 3.6 G pixels).
+    max_page_pixels: int = 40_000_000
+    # A .docx (a ZIP): real reports unpack to under 20 MB in under 200 entries.
+    max_unpacked_mb: int = 200
+    max_zip_entries: int = 5000
+    # HTML report pages nest 20–60 elements deep; past this the page is machine-made (or an attack).
+    max_html_depth: int = 400
+    # Report text has lines of up to ~100,000 characters (a page flattened onto one line).
+    max_line_chars: int = 2_000_000
+    # Parse in a separate process (the default); off only for debugging.
+    isolate: bool = True
+
+    @classmethod
+    def from_env(cls) -> "ParseLimits":
+        base = cls()
+        return cls(
+            seconds=_env_number("REPORTQA_PARSE_SECONDS", base.seconds),
+            memory_mb=int(_env_number("REPORTQA_PARSE_MEMORY_MB", base.memory_mb)),
+            max_pages=int(_env_number("REPORTQA_MAX_PAGES", base.max_pages)),
+            max_ocr_pages=int(_env_number("REPORTQA_MAX_OCR_PAGES", base.max_ocr_pages)),
+            max_page_pixels=int(_env_number("REPORTQA_MAX_PAGE_PIXELS", base.max_page_pixels)),
+            max_unpacked_mb=int(_env_number("REPORTQA_MAX_UNPACKED_MB", base.max_unpacked_mb)),
+            max_zip_entries=int(_env_number("REPORTQA_MAX_ZIP_ENTRIES", base.max_zip_entries)),
+            max_html_depth=int(_env_number("REPORTQA_MAX_HTML_DEPTH", base.max_html_depth)),
+            max_line_chars=int(_env_number("REPORTQA_MAX_LINE_CHARS", base.max_line_chars)),
+            isolate=os.environ.get("REPORTQA_PARSE_ISOLATE", "1") != "0",
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path

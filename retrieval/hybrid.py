@@ -30,7 +30,7 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> dict[st
 
 def search_passages(stores: Stores, question: str, report_ids: list[str], *, per_report: int = 2,
                     max_reports: int = 3, candidates: int = 40) -> list[Passage]:
-    committed = stores.facts.committed_versions()
+    committed = stores.facts.committed_versions(report_ids)
     scope = [r for r in report_ids if r in committed]
     if not scope:
         return []

@@ -168,3 +168,59 @@ def test_cli_reports_tables_show_audit(collection):
     assert all({"table", "row", "column", "value", "unit", "start", "end"} <= set(f) for f in facts)
     assert "no findings" in run("audit", "绥芬河市-2023").stdout
     assert run("show", "no-such-report").returncode == 2
+
+
+def test_a_copy_that_loses_cells_or_text_is_kept_out_unless_replace(stores, tmp_path):
+    """A truncated copy or one with a table row missing does not silently replace a good report;
+    --replace does, and the replaced version can be listed and restored."""
+    from ingest.pipeline import restore_report
+    first = ingest_file(stores, SAMPLE)
+    good = _snapshot(stores)
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    without_row = tmp_path / "绥芬河市2023年-缺一行.txt"
+    without_row.write_text("\n".join(line for line in lines if not line.startswith("行政处罚\t")), encoding="utf-8")
+    truncated = tmp_path / "绥芬河市2023年-截断.txt"
+    truncated.write_text(SAMPLE.read_text(encoding="utf-8")[:1500], encoding="utf-8")
+    for path in (without_row, truncated):
+        result = ingest_file(stores, path)
+        assert result.status == "kept" and result.report_id == first.report_id and "--replace" in result.message
+        assert _snapshot(stores) == good
+    replaced = ingest_file(stores, without_row, replace=True)
+    assert replaced.status == "replaced"
+    assert ("行政处罚", 367) not in {(f.row_key, f.value) for f in stores.facts.facts(first.report_id, table="20.6")}
+    history = stores.facts.history(first.report_id)
+    assert [h["version"] for h in history] == [good["reports"][0][1]]
+    restored = restore_report(stores, first.report_id, history[0]["version"])
+    assert restored.status == "replaced"
+    assert ("行政处罚", 367) in {(f.row_key, f.value) for f in stores.facts.facts(first.report_id, table="20.6")}
+    assert _snapshot(stores)["facts"] == good["facts"]
+    assert stores.vectors.count() == len(_snapshot(stores)["chunks"])  # replaced versions' vectors removed
+
+
+def test_cli_history_restore_and_file_names_that_look_like_options(settings_factory, tmp_path):
+    settings = settings_factory("cli-names")
+    env = {**os.environ, "REPORTQA_HOME": str(settings.home)}
+    dashed = tmp_path / "-绥芬河市2023年.txt"
+    dashed.write_bytes(SAMPLE.read_bytes())
+    odd = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xb1\xa8\xb8\xe6\nline.txt"))  # GBK bytes, a newline
+    odd.write_bytes(SAMPLE.read_bytes().replace("绥芬河市".encode(), "黑河市".encode()))
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "reportqa", "ingest", "--quiet", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=300)
+    done = cli(dashed.name, os.fsdecode(os.path.basename(os.fsencode(str(odd)))))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "绥芬河市-2023" in done.stdout and "黑河市-2023" in done.stdout
+    assert "\\xb1" in done.stdout and "\\n" in done.stdout  # the odd name shown escaped, on one line
+    cut = tmp_path / "cut.txt"
+    cut.write_text(SAMPLE.read_text(encoding="utf-8")[:1500], encoding="utf-8")
+    kept = cli(str(cut))
+    assert kept.returncode == 1 and "kept" in kept.stderr and "--replace" in kept.stderr
+    assert cli("--replace", str(cut)).returncode == 0
+    history = subprocess.run([sys.executable, "-m", "reportqa", "history", "绥芬河市-2023"], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=120)
+    version = next(line.split()[1] for line in history.stdout.splitlines() if line.startswith("replaced"))
+    restore = subprocess.run([sys.executable, "-m", "reportqa", "restore", "绥芬河市-2023", version], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert restore.returncode == 0, restore.stderr[-2000:]
+    assert Stores(settings).facts.get_report("绥芬河市-2023").n_facts == 222

@@ -50,8 +50,17 @@ def read_file(path: Path) -> ReaderOutput:
         raise ReaderError(path.name, f"the file is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES or suffix == "":
-        return read_text(path)
+        return _within_line_limit(path, read_text(path))
     reader = _layout_readers().get(suffix)
     if reader is None:
         raise ReaderError(path.name, f"unsupported file type {suffix!r}; supported: {', '.join(sorted(supported_suffixes()))}")
-    return reader(path)
+    return _within_line_limit(path, reader(path))
+
+
+def _within_line_limit(path: Path, output: ReaderOutput) -> ReaderOutput:
+    from reportqa.config import ParseLimits
+    limit = ParseLimits.from_env().max_line_chars
+    longest = max((len(line) for line in output.text.split("\n")), default=0)
+    if longest > limit:
+        raise ReaderError(path.name, f"it has a line of {longest} characters; the limit is {limit}")
+    return output

@@ -24,6 +24,7 @@ def read_docx(path: Path) -> ReaderOutput:
         raise ReaderError(path.name, _doc_message(path))
     if not zipfile.is_zipfile(path):
         raise ReaderError(path.name, "the Word file is damaged or not a .docx (it is not a ZIP package)")
+    _check_package(path)
     try:
         import docx
 
@@ -49,6 +50,28 @@ def read_docx(path: Path) -> ReaderOutput:
     except Exception:
         title = None
     return ReaderOutput(text=text, source_format="docx", encoding="docx", pages=spans, title_hint=title)
+
+
+MAX_GRID_SPAN = 64  # columns one cell may span: report tables have under 20; a huge gridSpan is an attack
+
+
+def _check_package(path: Path) -> None:
+    """Refuse a ZIP that would unpack to far more than any report (a decompression bomb) before
+    python-docx reads it. Declared sizes bound what zipfile reads, so they can be trusted here."""
+    from reportqa.config import ParseLimits
+    limits = ParseLimits.from_env()
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReaderError(path.name, f"the Word file is damaged or not a .docx ({type(exc).__name__})") from exc
+    if len(entries) > limits.max_zip_entries:
+        raise ReaderError(path.name, f"the package has {len(entries)} entries; the limit is {limits.max_zip_entries}")
+    total = sum(e.file_size for e in entries)
+    largest = max((e.file_size for e in entries), default=0)
+    if total > limits.max_unpacked_mb * 2**20 or largest > limits.max_unpacked_mb * 2**20 // 5:
+        raise ReaderError(path.name, f"it unpacks to {max(total, largest * 5) // 2**20} MB (one part "
+                                     f"{largest // 2**20} MB); the limit is {limits.max_unpacked_mb} MB, a fifth of it for one part")
 
 
 def _doc_message(path: Path) -> str:
@@ -95,18 +118,18 @@ def _table_rows(tbl) -> list[list[str]]:
     for tr in tbl.iterchildren(W + "tr"):
         row: list[str] = []
         tr_pr = tr.find(W + "trPr")
-        row += [""] * _int_val(tr_pr, "gridBefore", 0)
+        row += [""] * min(MAX_GRID_SPAN, _int_val(tr_pr, "gridBefore", 0))
         for tc in tr.iterchildren(W + "tc", W + "sdt"):
             tc = tc if tc.tag == W + "tc" else (tc.find(".//" + W + "tc"))
             if tc is None:
                 continue
             tc_pr = tc.find(W + "tcPr")
-            span = max(1, _int_val(tc_pr, "gridSpan", 1))
+            span = min(MAX_GRID_SPAN, max(1, _int_val(tc_pr, "gridSpan", 1)))
             v_merge = tc_pr.find(W + "vMerge") if tc_pr is not None else None
             continued = v_merge is not None and v_merge.get(W + "val", "continue") != "restart"
             text = "" if continued else clean_cell("\n".join(_paragraph_text(p) for p in tc.iter(W + "p")))
             row += [text] + [""] * (span - 1)
-        row += [""] * _int_val(tr_pr, "gridAfter", 0)
+        row += [""] * min(MAX_GRID_SPAN, _int_val(tr_pr, "gridAfter", 0))
         rows.append(row)
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]

@@ -31,6 +31,7 @@ def read_html(path: Path) -> ReaderOutput:
     if not data.strip():
         raise ReaderError(path.name, "the file is empty")
     markup, encoding = _decode(data, path.name)
+    _check_depth(markup, path.name)
     try:
         soup = BeautifulSoup(markup, "lxml")
     except Exception as exc:
@@ -61,6 +62,29 @@ def read_html(path: Path) -> ReaderOutput:
         node = _title_node(root)
         title = meaningful_title(clean_paragraph(node.get_text(" "))) if node is not None else None
     return ReaderOutput(text=text, source_format="html", encoding=encoding, pages=spans, title_hint=title)
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})\b[^<>]{0,4000}?(/?)>")
+# elements that never enclose others, or that pages leave unclosed as siblings
+_FLAT = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param", "source", "track",
+         "wbr", "p", "li", "td", "th", "tr", "option", "dt", "dd"}
+
+
+def _check_depth(markup: str, name: str) -> None:
+    """Refuse pages nested deeper than any report page before the tree is built: the parser and
+    every walk over the tree would recurse that deep (RecursionError, or minutes at 100,000)."""
+    from reportqa.config import ParseLimits
+    limit = ParseLimits.from_env().max_html_depth
+    depth = deepest = 0
+    for m in _TAG.finditer(markup):
+        closing, tag, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if tag in _FLAT or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                raise ReaderError(name, f"the page is nested {deepest} levels deep (or more); the limit is {limit}")
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:

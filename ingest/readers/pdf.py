@@ -29,15 +29,21 @@ def read_pdf(path: Path) -> ReaderOutput:
         raise ReaderError(path.name, "the file is empty")
     if b"%PDF" not in head:
         raise ReaderError(path.name, "this is not a PDF file (no %PDF header)")
+    from reportqa.config import ParseLimits
+    limits = ParseLimits.from_env()
     try:
         with pdfplumber.open(path) as pdf:
+            if len(pdf.pages) > limits.max_pages:
+                raise ReaderError(path.name, f"the PDF has {len(pdf.pages)} pages; the limit is {limits.max_pages}")
             title = _metadata_title(pdf)
             pages = [_read_page(page) for page in pdf.pages]
             needs = [_ocr_regions(page) for page in pdf.pages]
     except ReaderError:
         raise
     except Exception as exc:  # pdfminer raises many types for broken files
-        message = f"{type(exc).__name__} {exc}".lower()
+        # pdfplumber wraps pdfminer's error: PdfminerException(PDFPasswordIncorrect())
+        message = " ".join(f"{type(e).__name__} {e!r}" for e in (exc, *exc.args, exc.__cause__, exc.__context__)
+                           if e is not None).lower()
         if "password" in message or "encrypt" in message:
             raise ReaderError(path.name, "the PDF is encrypted (password-protected); save an unprotected copy") from exc
         raise ReaderError(path.name, f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})") from exc
@@ -47,7 +53,10 @@ def read_pdf(path: Path) -> ReaderOutput:
     if any(needs):
         from ingest.readers.ocr import ocr_status
         if ocr_status() is None:
-            ocr_pages = _run_ocr(path, pages, needs)
+            n_ocr = sum(1 for regions in needs if regions)
+            if n_ocr > limits.max_ocr_pages:
+                raise ReaderError(path.name, f"{n_ocr} pages need OCR (no text layer); the limit is {limits.max_ocr_pages} pages")
+            ocr_pages = _run_ocr(path, pages, needs, limits.max_page_pixels)
         elif _text_amount(pages) < 20:
             raise ReaderError(path.name, _OCR_HINT + f" ({ocr_status()})")
         # else: a page whose tables are pictures is read without them (OCR is not installed)
@@ -82,8 +91,12 @@ def _ocr_regions(page) -> list[tuple[float, float, float, float]]:
     return regions
 
 
-def _run_ocr(path: Path, pages, needs) -> set[int]:
-    """OCR the regions (rendered with pdfium, read by Tesseract in parallel) into the page items."""
+def _run_ocr(path: Path, pages, needs, max_pixels: int) -> set[int]:
+    """OCR the regions (rendered with pdfium, read by Tesseract in parallel) into the page items.
+
+    Pages are rendered a few at a time (a scan's pages are not all held in memory at once), blank
+    pages are skipped after a cheap low-resolution look, and a page too large for max_pixels at
+    the OCR resolution is rendered at a lower one."""
     import os
     from concurrent.futures import ThreadPoolExecutor
 
@@ -91,34 +104,47 @@ def _run_ocr(path: Path, pages, needs) -> set[int]:
 
     from ingest.readers.ocr import DPI, ocr_items
 
-    jobs = []
+    workers = max(1, os.cpu_count() or 1)
+    height = {i: pages[i][1] for i in range(len(pages))}
+    todo = [(index, regions) for index, regions in enumerate(needs) if regions]
+    done: set[int] = set()
     doc = pdfium.PdfDocument(str(path))
     try:
-        for index, regions in enumerate(needs):
-            if not regions:
-                continue
-            image = doc[index].render(scale=DPI / 72, grayscale=True).to_pil()
-            for x0, top, x1, bottom in regions:
-                s = DPI / 72
-                crop = image.crop((int(x0 * s), int(top * s), int(x1 * s), int(bottom * s)))
-                whole_page = len(regions) == 1 and (x0, top) == (0, 0) and bottom >= pages[index][1] - 1
-                jobs.append((index, crop, (x0, top), whole_page))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for batch_start in range(0, len(todo), workers):
+                jobs = []
+                for index, regions in todo[batch_start:batch_start + workers]:  # pdfium renders one page at a time
+                    page = doc[index]
+                    width_pt, height_pt = page.get_size()
+                    if _is_blank(page):
+                        continue
+                    dpi = min(DPI, 72 * (max_pixels / max(1.0, width_pt * height_pt)) ** 0.5)
+                    image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+                    for x0, top, x1, bottom in regions:
+                        s = dpi / 72
+                        crop = image.crop((int(x0 * s), int(top * s), int(x1 * s), int(bottom * s)))
+                        whole_page = len(regions) == 1 and (x0, top) == (0, 0) and bottom >= pages[index][1] - 1
+                        jobs.append((index, crop, (x0, top), whole_page, dpi))
+                results = list(pool.map(lambda j: ocr_items(j[1], dpi=round(j[4]), origin=j[2], page_height=height[j[0]]), jobs))
+                for (index, _crop, _origin, whole_page, _dpi), items in zip(jobs, results):
+                    if not items:
+                        continue
+                    page_items = pages[index][0]
+                    if whole_page:
+                        page_items.clear()  # a scanned page: its few text-layer characters are read again by OCR
+                    page_items.extend(items)
+                    page_items[:] = _text_tables(sorted(page_items, key=lambda it: it["top"]))
+                    done.add(index + 1)
     finally:
         doc.close()
-    height = {i: pages[i][1] for i in range(len(pages))}
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
-        results = list(pool.map(lambda j: ocr_items(j[1], origin=j[2], page_height=height[j[0]]), jobs))
-    done: set[int] = set()
-    for (index, _crop, _origin, whole_page), items in zip(jobs, results):
-        if not items:
-            continue
-        page_items = pages[index][0]
-        if whole_page:
-            page_items.clear()  # a scanned page: its few text-layer characters are read again by OCR
-        page_items.extend(items)
-        page_items[:] = _text_tables(sorted(page_items, key=lambda it: it["top"]))
-        done.add(index + 1)
     return done
+
+
+def _is_blank(page) -> bool:
+    """No ink at 18 dpi (a blank or nearly white page): nothing for OCR to read."""
+    import numpy as np
+    small = np.asarray(page.render(scale=0.25, grayscale=True).to_pil())
+    return small.size == 0 or int((small < 200).sum()) < 3
 
 
 def _metadata_title(pdf) -> str | None:

@@ -22,7 +22,8 @@ _PAGE_FOOTER = re.compile(r"^(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d+\
 _NUMBER = re.compile(r"^(?:[+\-－]|增加?|减少?)?\s*[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?\s*(?:万元|元|件|个|条|项|次)?$")
 _UNIT_AFTER = re.compile(r"\s*(?:万元|元|件|个|条|项|次)$")
 _BLANK_MARKS = {"/", "／", "-", "—", "－", "–", "——", "\\", "无", "無", "空"}
-_TRAILING_NUMBERS = re.compile(r"^(.*?[^\d\s.．,，、])\s+((?:[0-9０-９]+(?:[.．][0-9０-９]+)?\s*)+)$")
+_PLAIN_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
+_NOT_LABEL_END = set("0123456789０１２３４５６７８９.．,，、")
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,18 @@ def _split_label_and_numbers(text: str, start: int, line: int) -> list[Cell]:
             out.append(Cell(p, start + i, start + i + len(p), line))
             pos = i + len(p)
         return out
-    m = _TRAILING_NUMBERS.match(text)
-    if m and re.search(r"[\u4e00-\u9fff]", m.group(1)):
-        label = m.group(1).rstrip()
+    # a label then numbers, "行政处罚 367 0": found token by token (a regular expression with a
+    # repeated group here backtracked for minutes on 行政许可 111…1x)
+    k = len(parts)
+    while k > 0 and _PLAIN_NUMBER.fullmatch(parts[k - 1]):
+        k -= 1
+    if 0 < k < len(parts) and parts[k - 1][-1] not in _NOT_LABEL_END and re.search(r"[\u4e00-\u9fff]", " ".join(parts[:k])):
+        pos = 0
+        for p in parts[:k]:
+            pos = text.index(p, pos) + len(p)
+        label = text[:pos]
         out = [Cell(label, start, start + len(label), line)]
-        pos = len(m.group(1))
-        for p in m.group(2).split():
+        for p in parts[k:]:
             i = text.index(p, pos)
             out.append(Cell(p, start + i, start + i + len(p), line))
             pos = i + len(p)

@@ -2,15 +2,26 @@
 
 Embedded by default in one folder (REPORTQA_HOME). Later deployments swap FactStore for
 PostgreSQL and VectorStore for a Chroma server behind the same methods.
+
+Several processes may use one folder at once (the web server, `reportqa ask`, `reportqa ingest`):
+writers take the folder's writer lock for the short span in which they write vectors and commit;
+only a process holding that lock removes vectors left by a writer that died, so a reader never
+deletes what a live writer has not committed yet. Readers notice other processes' commits through
+the facts store's generation counter and read the vector index afresh.
 """
 from __future__ import annotations
 
+import fcntl
+import logging
 import threading
+from contextlib import contextmanager
 from functools import cached_property
 
 from reportqa.config import Settings
 from reportqa.stores.facts import FactStore
 from reportqa.stores.keywords import BM25Index
+
+log = logging.getLogger(__name__)
 
 
 class Stores:
@@ -21,20 +32,84 @@ class Stores:
         self._bm25 = BM25Index()
         self._bm25_generation = None
         self._lock = threading.Lock()
+        self._writer = threading.RLock()  # threads of one process (the web server) take turns too
+        self._vector_store = None
+        self._vectors_generation = None
 
     @cached_property
     def embedder(self):
         from reportqa.embedding import get_embedder
         return get_embedder(self.settings)
 
-    @cached_property
+    @property
     def vectors(self):
-        from reportqa.embedding import LangchainEmbeddings
-        from reportqa.stores.vectors import VectorStore
-        store = VectorStore(self.settings.chroma_dir, LangchainEmbeddings(self.embedder), self.embedder.name)
-        store.drop_uncommitted(self.facts.committed_versions())
-        return store
+        """The vector store, read afresh when another process has committed since it was opened."""
+        generation = self.facts.generation()
+        with self._lock:
+            if self._vector_store is None:
+                from reportqa.embedding import LangchainEmbeddings
+                from reportqa.stores.vectors import VectorStore
+                self._vector_store = VectorStore(self.settings.chroma_dir, LangchainEmbeddings(self.embedder),
+                                                 self.embedder.name)
+                self._vectors_generation = generation
+                self._clean_if_no_writer()
+            elif generation != self._vectors_generation:
+                log.info("the store changed in another process (generation %s → %s): reopening the vector index",
+                         self._vectors_generation, generation)
+                self._vector_store.reopen()
+                self._vectors_generation = generation
+        return self._vector_store
 
+    def saw_own_commit(self, generation: int) -> None:
+        """This process's own commit moved the generation: its open index already holds the change."""
+        with self._lock:
+            if self._vectors_generation is not None and generation == self._vectors_generation + 1:
+                self._vectors_generation = generation
+
+    # ------------------------------------------------------------ writers
+    @contextmanager
+    def writer_lock(self, *, blocking: bool = True):
+        """Exclusive among processes (a lock file in the store folder) and among this process's threads.
+        Yields False, holding nothing, when blocking=False and another writer has it."""
+        if not self._writer.acquire(blocking=blocking):
+            yield False
+            return
+        try:
+            with open(self.settings.home / "writer.lock", "a+") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    yield False
+                    return
+                try:
+                    yield True
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        finally:
+            self._writer.release()
+
+    def remove_leftovers(self) -> int:
+        """Vectors of versions written but never committed (a writer died) and of replaced or deleted
+        versions. Call only while holding the writer lock: then no live writer owns any of them."""
+        pending = self.facts.pending_vectors()
+        for report_id, version in pending:
+            if self.facts.committed_versions([report_id]).get(report_id) == version:
+                self.facts.clear_pending(report_id, version)  # committed after all (a crash between two steps)
+                continue
+            self._vector_store.delete_version(report_id, version)
+            self.facts.clear_pending(report_id, version)
+        if pending:
+            log.info("removed the vectors of %d uncommitted or replaced versions", len(pending))
+        return len(pending)
+
+    def _clean_if_no_writer(self) -> None:
+        if not self.facts.pending_vectors():
+            return
+        with self.writer_lock(blocking=False) as held:
+            if held:
+                self.remove_leftovers()
+
+    # ------------------------------------------------------------ readers
     def keyword_index(self) -> BM25Index:
         """The BM25 index over committed chunks, rebuilt when a report was added or removed."""
         generation = self.facts.generation()
@@ -46,6 +121,11 @@ class Stores:
         return self._bm25
 
     def delete_report(self, report_id: str) -> bool:
-        removed = self.facts.delete_report(report_id)
-        self.vectors.delete_other_versions(report_id, None)
+        """Remove a report (kept in its history) and its vectors, under the writer lock."""
+        self.vectors  # open (or refresh) the index before writing through it
+        with self.writer_lock():
+            removed = self.facts.delete_report(report_id)
+            if removed:
+                self.saw_own_commit(self.facts.generation())
+                self.remove_leftovers()
         return removed

@@ -39,6 +39,15 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE TABLE IF NOT EXISTS embedding_cache (
   model TEXT, text_hash TEXT, vector BLOB, PRIMARY KEY (model, text_hash)
 );
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER);
+CREATE TABLE IF NOT EXISTS pending_vectors (
+  report_id TEXT, version TEXT, reason TEXT, PRIMARY KEY (report_id, version)
+);
+CREATE TABLE IF NOT EXISTS report_history (
+  report_id TEXT, version TEXT, replaced_at TEXT DEFAULT (datetime('now')), body TEXT, year INTEGER,
+  source_path TEXT, source_format TEXT, n_chunks INTEGER, n_facts INTEGER, text TEXT, pages TEXT,
+  PRIMARY KEY (report_id, version)
+);
 CREATE INDEX IF NOT EXISTS facts_by_report ON facts(report_id, table_key, row_key);
 CREATE INDEX IF NOT EXISTS facts_by_cell ON facts(table_key, row_key, column_key);
 CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id);
@@ -85,11 +94,18 @@ class FactStore:
             self._local.conn = None
 
     # ------------------------------------------------------------ write side
-    def commit_report(self, report: ParsedReport, chunk_tokens: dict[str, str]) -> None:
-        """Replace report R by its new version in one transaction: the commit point of an ingest."""
+    def commit_report(self, report: ParsedReport, chunk_tokens: dict[str, str]) -> int:
+        """Replace report R by its new version in one transaction: the commit point of an ingest.
+        The replaced version is kept in report_history, its vectors are marked for removal, and the
+        store's generation goes up (returned)."""
         conn = self._conn()
         with conn:
             rid = report.report_id
+            old = conn.execute("SELECT version FROM reports WHERE report_id = ?", (rid,)).fetchone()
+            if old is not None and old["version"] != report.version:
+                self._archive(conn, rid)
+                conn.execute("INSERT OR REPLACE INTO pending_vectors VALUES (?,?,'superseded')", (rid, old["version"]))
+            conn.execute("DELETE FROM pending_vectors WHERE report_id = ? AND version = ?", (rid, report.version))
             for table in ("sections", "chunks", "facts", "findings", "reports"):
                 conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
             m = report.meta
@@ -124,6 +140,46 @@ class FactStore:
                 [(rid, x.rule, x.message, x.expected, x.found, json.dumps(x.cells, ensure_ascii=False),
                   json.dumps(x.spans)) for x in report.findings],
             )
+            return self._bump(conn)
+
+    @staticmethod
+    def _archive(conn: sqlite3.Connection, report_id: str) -> None:
+        conn.execute("INSERT OR REPLACE INTO report_history (report_id, version, body, year, source_path, source_format,"
+                     " n_chunks, n_facts, text, pages) SELECT report_id, version, body, year, source_path, source_format,"
+                     " n_chunks, n_facts, text, pages FROM reports WHERE report_id = ?", (report_id,))
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO store_meta VALUES ('generation', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1")
+        return conn.execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone()[0]
+
+    # ------------------------------------------------------------ vectors written but not yet committed
+    def mark_writing(self, report_id: str, version: str) -> None:
+        """Recorded before a writer adds a version's vectors: if it dies before the commit, the next
+        writer (holding the writer lock) knows exactly which entries to remove."""
+        conn = self._conn()
+        with conn:
+            conn.execute("INSERT OR REPLACE INTO pending_vectors VALUES (?,?,'writing')", (report_id, version))
+
+    def pending_vectors(self) -> list[tuple[str, str]]:
+        return [(r["report_id"], r["version"]) for r in self._conn().execute("SELECT report_id, version FROM pending_vectors")]
+
+    def clear_pending(self, report_id: str, version: str) -> None:
+        conn = self._conn()
+        with conn:
+            conn.execute("DELETE FROM pending_vectors WHERE report_id = ? AND version = ?", (report_id, version))
+
+    # ------------------------------------------------------------ replaced versions
+    def history(self, report_id: str) -> list[dict]:
+        rows = self._conn().execute(
+            "SELECT report_id, version, replaced_at, body, year, source_path, source_format, n_chunks, n_facts,"
+            " length(text) AS n_chars FROM report_history WHERE report_id = ? ORDER BY replaced_at DESC", (report_id,))
+        return [dict(r) for r in rows]
+
+    def archived(self, report_id: str, version: str) -> dict | None:
+        row = self._conn().execute("SELECT * FROM report_history WHERE report_id = ? AND version = ?",
+                                   (report_id, version)).fetchone()
+        return dict(row) if row else None
 
     def relabel(self, report_id: str, *, body: str | None, year: int | None, place: str | None,
                 body_type: str | None) -> bool:
@@ -134,14 +190,21 @@ class FactStore:
             return conn.execute(
                 "UPDATE reports SET body = ?, year = ?, place = ?, body_type = ?, body_cue = 'relabelled',"
                 " body_confidence = 1.0, year_cue = 'relabelled', year_confidence = 1.0 WHERE report_id = ?",
-                (body, year, place, body_type, report_id)).rowcount > 0
+                (body, year, place, body_type, report_id)).rowcount > 0 and self._bump(conn) > 0
 
     def delete_report(self, report_id: str) -> bool:
+        """Remove a report (kept in report_history, so it can be restored); its vectors are marked for removal."""
         conn = self._conn()
         with conn:
-            for table in ("sections", "chunks", "facts", "findings"):
+            old = conn.execute("SELECT version FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+            if old is None:
+                return False
+            self._archive(conn, report_id)
+            conn.execute("INSERT OR REPLACE INTO pending_vectors VALUES (?,?,'deleted')", (report_id, old["version"]))
+            for table in ("sections", "chunks", "facts", "findings", "reports"):
                 conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
-            return conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,)).rowcount > 0
+            self._bump(conn)
+            return True
 
     # ------------------------------------------------------------ embedding cache
     def cached_vectors(self, model: str, hashes: list[str]) -> dict[str, bytes]:
@@ -159,8 +222,16 @@ class FactStore:
             conn.executemany("INSERT OR REPLACE INTO embedding_cache VALUES (?,?,?)", [(model, h, v) for h, v in items.items()])
 
     # ------------------------------------------------------------ read side
-    def committed_versions(self) -> dict[str, str]:
-        return {r["report_id"]: r["version"] for r in self._conn().execute("SELECT report_id, version FROM reports")}
+    def committed_versions(self, report_ids: list[str] | None = None) -> dict[str, str]:
+        """The committed version of these reports (of all when None: a scan, for tests and tools)."""
+        if report_ids is None:
+            return {r["report_id"]: r["version"] for r in self._conn().execute("SELECT report_id, version FROM reports")}
+        out: dict[str, str] = {}
+        for i in range(0, len(report_ids), 500):
+            batch = list(report_ids[i:i + 500])
+            q = f"SELECT report_id, version FROM reports WHERE report_id IN ({','.join('?' * len(batch))})"
+            out.update({r["report_id"]: r["version"] for r in self._conn().execute(q, batch)})
+        return out
 
     def report_version(self, report_id: str) -> str | None:
         row = self._conn().execute("SELECT version FROM reports WHERE report_id = ?", (report_id,)).fetchone()
@@ -231,9 +302,11 @@ class FactStore:
                         tuple(tuple(c) for c in json.loads(r["cells"])), tuple(tuple(s) for s in json.loads(r["spans"])))
                 for r in self._conn().execute(q, args)]
 
-    def generation(self) -> tuple:
-        """Changes whenever any report is committed or deleted (for readers' caches)."""
-        return tuple(self._conn().execute("SELECT count(*), group_concat(version) FROM reports").fetchone())
+    def generation(self) -> int:
+        """Goes up whenever any process commits, deletes or relabels a report (for readers' caches):
+        one row read, whatever the size of the collection."""
+        row = self._conn().execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone()
+        return row[0] if row else 0
 
 
 def _stored(r: sqlite3.Row) -> StoredReport:

@@ -1,8 +1,9 @@
 """Chunk vectors in Chroma (embedded, persistent), through langchain-chroma for search.
 
 Entries carry the report version they belong to; search keeps only hits of committed versions,
-so a version written before a crash and never committed is invisible, and `drop_uncommitted`
-removes it on the next open.
+so a version written before a crash and never committed is invisible. The facts store lists the
+versions written but not committed (pending_vectors); a writer holding the writer lock removes
+exactly those, never what another process is writing.
 """
 from __future__ import annotations
 
@@ -30,10 +31,31 @@ class VectorStore:
     def __init__(self, path: Path, embeddings, model_name: str):
         """`embeddings` is a langchain Embeddings object (used for queries by text)."""
         path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+        self._path, self._embeddings = path, embeddings
         self._name = _collection_name(model_name)
+        self._open()
+
+    def _open(self) -> None:
+        self._client = chromadb.PersistentClient(path=str(self._path), settings=ChromaSettings(anonymized_telemetry=False))
         self._collection = self._client.get_or_create_collection(self._name, metadata={"hnsw:space": "cosine"})
-        self._langchain = Chroma(client=self._client, collection_name=self._name, embedding_function=embeddings)
+        self._langchain = Chroma(client=self._client, collection_name=self._name, embedding_function=self._embeddings)
+
+    def reopen(self) -> None:
+        """Read the collection afresh after another process wrote to it: Chroma keeps its index in
+        memory, and a stale one fails with "Error finding id" or misses the new entries."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+        identifier = getattr(self._client, "_identifier", None)
+        try:
+            self._client.close()
+        except Exception:  # an older client without close(): dropping the cache below is enough
+            pass
+        SharedSystemClient._identifier_to_system.pop(identifier, None)  # not reused by the new client
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        self._open()
+
+    def delete_version(self, report_id: str, version: str) -> None:
+        """Remove one version's entries (a crashed writer's, or a replaced or deleted report's)."""
+        self._collection.delete(where={"$and": [{"report_id": report_id}, {"version": version}]})
 
     def add(self, chunks: list[Chunk], vectors: np.ndarray, version: str) -> None:
         for i in range(0, len(chunks), 1000):
