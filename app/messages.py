@@ -26,6 +26,7 @@ _REASONS: list[tuple[re.Pattern, str]] = [(re.compile(p), zh) for p, zh in [
     (r"HTML page contains no text", "网页中没有文字"),
     (r"no recognisable 政府信息公开工作年度报告", "无法识别为《政府信息公开工作年度报告》：没有报告名称、标准章节标题（一、总体情况……）或统计表格"),
     (r"lacks (\d+) of its (\d+) table cells", r"新文件缺少已存版本 \2 个表格数值中的 \1 个，已保留原版本；如确需替换，请勾选“允许替换”"),
+    (r"is the start of it, cut off \((\d+) of (\d+) characters\)", r"新文件只是已存版本的开头部分（\1/\2 字，疑似截断），已保留原版本；如确需替换，请勾选“允许替换”"),
     (r"has only (\d+) of its (\d+) characters", r"新文件正文只有已存版本的 \1/\2 字，已保留原版本；如确需替换，请勾选“允许替换”"),
     (r"took longer than (\d+) s", r"解析超过 \1 秒，已中止"),
     (r"used more than (\d+) MB of memory", r"解析占用内存超过 \1 MB，已中止"),

@@ -14,6 +14,19 @@ def _e(value) -> str:
     return escape("" if value is None else str(value))
 
 
+# Characters that Markdown would act on, as entities: a report's "[点此](http://…)" or "**重要**" is
+# shown as written, never as a link or bold (the quote must be what the report says); "://" and
+# "www." too, which the chat would otherwise turn into links by themselves.
+_MARKDOWN_ENTITIES = {ch: f"&#{ord(ch)};" for ch in "\\`*_[]()#+-!|~{}"}
+
+
+def _md_text(value) -> str:
+    """Report text for a Markdown bubble: HTML-escaped, Markdown inert."""
+    text = _e(value)
+    text = "".join(_MARKDOWN_ENTITIES.get(ch, ch) for ch in text)
+    return text.replace("://", ":&#47;&#47;").replace("www.", "www&#46;")
+
+
 def where(c: Citation) -> str:
     page = f" · 第{c.page}页" if c.page else ""
     return f"{c.body or ''} {c.year or ''}年 · {c.section}{page}"
@@ -95,13 +108,13 @@ def sources_html(stores, answer: Answer | None) -> str:
 
 def chat_markdown(answer: Answer) -> str:
     """The chat bubble: the answer, numbered source markers, notes. Report text is escaped."""
-    body = _e(answer.answer).replace("\t", " │ ")  # table cells in a quoted row stay apart
+    body = _md_text(answer.answer).replace("\t", " │ ")  # table cells in a quoted row stay apart
     if answer.route == "none":
         body = f"<div class='rq-none-chat'>⚠ <b>未在报告中找到</b><br>{body}</div>"
     lines = [body]
-    lines += [f"> ⚠ {_e(n)}" for n in answer.notes]
+    lines += [f"> ⚠ {_md_text(n)}" for n in answer.notes]
     if answer.citations:
-        lines.append("来源：" + "　".join(f"[{i}] {_e(where(c))}" for i, c in enumerate(answer.citations, 1)))
+        lines.append("来源：" + "　".join(f"&#91;{i}&#93; {_md_text(where(c))}" for i, c in enumerate(answer.citations, 1)))
     return "\n\n".join(lines)
 
 

@@ -119,6 +119,18 @@ class IsolatedParser:
             return reply[1]
         raise ReaderError(reply[1], reply[2])
 
+    def peak_memory_mb(self) -> float | None:
+        """The worker's peak resident memory so far (Linux), None when no worker runs."""
+        process = self._process
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text() if process else ""
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return None
+
     def _start(self) -> subprocess.Popen:
         if self._process is not None and self._process.poll() is None:
             return self._process

@@ -149,7 +149,10 @@ def replacement_loss(stores: Stores, report: ParsedReport) -> str | None:
     lost = stored - new
     if lost:
         return f"it would replace the stored {report.report_id} but lacks {len(lost)} of its {len(stored)} table cells"
-    stored_chars = len(stores.facts.report_text(report.report_id) or "")
+    stored_text = stores.facts.report_text(report.report_id) or ""
+    stored_chars = len(stored_text)
+    if len(report.text) < stored_chars and stored_text.startswith(report.text.rstrip()):
+        return f"it would replace the stored {report.report_id} but is the start of it, cut off ({len(report.text)} of {stored_chars} characters)"
     if len(report.text) < REPLACE_MIN_TEXT_SHARE * stored_chars:
         return (f"it would replace the stored {report.report_id} but has only {len(report.text)} of its "
                 f"{stored_chars} characters of text")

@@ -17,6 +17,7 @@ from tests.web_server import SHOTS, browser_page, web_server  # noqa: E402,F401
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 XSS = "<script>window.__rq_xss = 1</script><img src=x onerror=\"window.__rq_xss = 2\">"
+MARKDOWN = "全年在[星光专栏](http://evil.example/a)**刊发稿件4321篇**。"  # report text that looks like Markdown
 SOURCES_JS = ("() => [...document.querySelectorAll('#rq-sources .rq-card, #rq-sources .rq-none, #rq-sources .rq-empty')]"
               ".map(e => e.outerHTML).join('')")
 ANSWER_TIMEOUT = 180_000  # ms; the first question may wait for models
@@ -104,7 +105,7 @@ def test_upload_and_ask_about_it(page, web_server, tmp_path):  # noqa: F811
     expected = good.cells[("applications", "本年新收", "总计")]
     files = [
         {"name": "青松市2022年报告<img src=x onerror=alert(1)>.txt", "mimeType": "text/plain",
-         "buffer": (good.text.rstrip() + "\n" + XSS + "\n").encode("utf-8")},
+         "buffer": (good.text.rstrip() + "\n" + XSS + "\n" + MARKDOWN + "\n").encode("utf-8")},
         {"name": bad.suggested_filename(), "mimeType": "text/plain", "buffer": bad.text.encode("utf-8")},
     ]
     page.get_by_role("tab", name="报告管理").click()
@@ -139,6 +140,14 @@ def test_upload_and_ask_about_it(page, web_server, tmp_path):  # noqa: F811
     assert XSS in full_text
     assert page.evaluate("() => window.__rq_xss") is None and not page.dialogs
     page.screenshot(path=str(SHOTS / "06-uploaded-report-answer.png"), full_page=True)
+
+    # Markdown in report text is shown as written: no link, no bold, the quote verbatim
+    new_conversation(page)
+    answer = ask(page, "青松市2022年在星光专栏刊发稿件多少篇？")
+    assert "**刊发稿件4321篇**" in answer, answer
+    assert page.locator("#rq-chat strong, #rq-chat em").count() == 0
+    assert MARKDOWN in page.locator("#rq-sources .rq-card").first.inner_text()
+    assert page.locator("#rq-chat a[href*='evil.example'], #rq-sources a[href*='evil.example']").count() == 0
 
     # the filter restricts the question to the chosen body
     new_conversation(page)
