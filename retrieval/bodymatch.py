@@ -95,6 +95,8 @@ def satisfies(mention: str, canonical_body: str) -> bool:
         return False
     if mention.endswith("街道") and canonical_body.endswith("街道办事处"):
         mention += "办事处"  # 海珠区官洲街道 for a report that calls itself 官洲街道办事处
+    elif mention.endswith(("镇", "乡")) and canonical_body.endswith(("镇人民政府", "乡人民政府")):
+        mention += "人民政府"  # 瑞安市塘下镇 for a report that calls itself 塘下镇人民政府
     if mention.endswith("人民政府") and _PLACE_LEVEL.search(canonical_body) and mention[:-4] == canonical_body:
         return True  # 上海市人民政府 is the report of 上海市
     if mention.startswith(canonical_body) and not canonical_body.endswith("政府") \

@@ -49,22 +49,45 @@ class CitationBuilder:
                            fact.row_key, fact.column_key)
         return self.add(fact.report_id, fact.start, fact.end, cell)
 
-    def best_sentences(self, passage: Passage, question: str, limit: int = 2) -> tuple[int, int] | None:
+    def best_sentences(self, passage: Passage, question: str, limit: int = 2,
+                       topic: set[str] | None = None) -> tuple[int, int] | None:
         """The span of the sentences of a passage that share most words with the question; None when
-        the passage holds only headings and boilerplate (坚持以习近平…为指导, 现将…报告如下)."""
+        the passage holds only headings and boilerplate (坚持以习近平…为指导, 现将…报告如下).
+
+        With the question's topic words given, those are the words counted, each weighed by how few
+        of the passage's sentences hold it: 打造…政务公开服务矩阵 is found by 矩阵, not by the 2022 and
+        公开 that every sentence of the passage shares."""
         _report, text, _s, _p = self._report(passage.chunk.report_id)
-        q = set(tokenize(question))
+        q = set(topic) if topic else set(tokenize(question))
         spans = sentence_spans(text, passage.chunk.start, passage.chunk.end)
         spans = [s for s in spans if not _is_heading(text[s[0]:s[1]]) and not is_boilerplate(text[s[0]:s[1]])]
         if not spans:
             return None
-        scored = [(sum(len(t) for t in q & set(tokenize(text[a:b]))), i) for i, (a, b) in enumerate(spans)]
+        words = [set(tokenize(text[a:b])) for a, b in spans]
+        if topic:
+            held = [{t for t in q if t in w or t in text[a:b]} for w, (a, b) in zip(words, spans)]
+            df = {t: sum(t in h for h in held) for t in q}
+            scored = [(sum(len(t) / df[t] for t in h), i) for i, h in enumerate(held)]
+        else:
+            scored = [(sum(len(t) for t in q & w), i) for i, w in enumerate(words)]
+        if _ASKS_PROBLEMS.search(question):
+            # 存在哪些问题: the sentences that state a shortcoming (有待提高, 仍有欠缺), not the plans that follow
+            scored = [(score + 2.0 * bool(_SHORTCOMING.search(text[a:b])) - 1.5 * bool(_PLAN.search(text[a:b])), i)
+                      for (score, i), (a, b) in zip(scored, spans)]
         best_score, best_i = max(scored, key=lambda si: (si[0], -si[1]))
         if best_score == 0:
             return spans[0][0], spans[min(len(spans), limit) - 1][1]
         end_i = best_i
         if limit > 1 and best_i + 1 < len(spans) and scored[best_i + 1][0] > 0:
             end_i = best_i + 1
+        # a sentence that introduces a list (…存在一些不足：/ 但仍存在一些不足和薄弱环节。一是…) answers with the list
+        if end_i == best_i and best_i + 1 < len(spans) and (
+                _FIRST_ITEM.match(text[spans[best_i + 1][0]:spans[best_i + 1][1]])
+                or _INTRODUCES.search(text[spans[best_i][0]:spans[best_i][1]])):
+            end_i = best_i + 1
+            while end_i + 1 < len(spans) and end_i - best_i < _LIST_ITEMS_MAX and \
+                    _NEXT_ITEM.match(text[spans[end_i + 1][0]:spans[end_i + 1][1]]):
+                end_i += 1
         # a list answers from its first item: 二是… alone drops the 一是… before it
         start_i = best_i
         if re.match(r"\s*(?:[二三四]是|其[二三四]|[（(][二三四][）)]|[2-4][.、．])", text[spans[best_i][0]:spans[best_i][1]]):
@@ -73,6 +96,17 @@ class CitationBuilder:
             if first is not None:
                 start_i, end_i = first, best_i
         return spans[start_i][0], spans[end_i][1]
+
+
+_FIRST_ITEM = re.compile(r"\s*(?:一是|其一|首先|[（(]一[）)]|1[.、．]|①)")
+_NEXT_ITEM = re.compile(r"\s*(?:[二三四五六七八九]是|其[二三四五]|[（(][二三四五六七八九][）)]|[2-9][.、．]|[②③④⑤⑥])")
+_LIST_ITEMS_MAX = 6  # items quoted after a sentence that introduces them
+_ASKS_PROBLEMS = re.compile(r"(?:存在|有)(?:的|着)?(?:哪些|什么|主要|一些)?(?:问题|不足|短板|差距|薄弱环节)|(?:问题|不足)(?:是什么|有哪些|有什么)")
+_SHORTCOMING = re.compile(r"有待|不够|不足|欠缺|薄弱|差距|短板|仍需|还需|尚需|不强|不高|不到位|滞后|不均衡|不规范|不完善|"
+                          r"有待|不夠|欠缺|薄弱|差距|仍需|還需|不到位")
+_PLAN = re.compile(r"下一步|下一年|今后|将(?:进一步|继续|切实|着力|持续)|將(?:進一步|繼續)|针对|針對|改进措施|改進措施")
+# …但还存在一些不足。/ 主要问题如下： — the sentence only announces what the next ones say
+_INTRODUCES = re.compile(r"(?:[：:]|(?:不足|問題|问题|短板|差距|薄弱环节|薄弱環節|如下|以下几个方面)[。.]?)\s*$")
 
 
 def _is_heading(sentence: str) -> bool:

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 def flatten(text: str) -> str:
     return to_simplified(_flatten(text))  # a traditional copy's clauses match simplified questions
 
-_UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|亿元|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗)")
+_UNIT_CUE = re.compile(r"(?:多少|几)(万人次|人次|个工作日|工作日|亿元|万元|元|条|个|件|项|次|场|家|篇|期|份|人|户|部|名|套|台|天|宗|封|起)")
 _GENERIC = set("多少 数量 一共 共 总共 合计 报告 年报 政府信息公开 政府 信息 公开 工作 年度 情况 全年 本年 今年 去年 上一年 "
                "中 里 有 是 为 了 达到 全市 我市 市 县 区 全区 全县 这 这一 数字 数 说 那 那么 呢 吗 其中 个 件 条 项 多少件 多少条 "
                "大约 约 大概 左右 以上 余 多 共计 一共有 总计 百分之 百分 百分比 占 比 占比 比例 较 同比 达到 通过".split())
@@ -56,7 +56,9 @@ _ACTION_GROUPS = {
     "change": ("新增", "减少", "增加"),
 }
 _ACTIONS = {word: group for group, words in _ACTION_GROUPS.items() for word in words}
-_PROCESS_NAMES = re.compile(r"依申请公开|政府信息公开|信息公开|政务公开")  # names of the process, not actions
+# names of the process (申请公开件 is an application, not a publication) and nouns that hold an action
+# word (法人或其他组织 does not 组织 anything): not actions
+_PROCESS_NAMES = re.compile(r"依申请公开|申请公开|政府信息公开|信息公开|政务公开|(?:其他|社会|公益|社会公益)组织")
 # 转下一年办理, 转2023年办理: carried over, whatever verb ends it
 _CARRIED = re.compile(r"(?:结转|转入|转到|转至|转)(?:下一?年度?|(?:19|20)\d\d年度?)(?:继续)?(?:办理|处理|答复)?")
 

@@ -174,7 +174,7 @@ class QuestionAnswerer:
         cites = CitationBuilder(self.stores)
         by_report = {r.report_id: r for r in reports}
         lines, used = [], []
-        spans = {id(p): cites.best_sentences(p, query) for p in supported}
+        spans = {id(p): cites.best_sentences(p, query, topic=topic) for p in supported}
         chosen = [p for p in supported if spans[id(p)] is not None][:4]
         if not chosen:
             return Answer(question, "none", render("none", searched=searched_names(reports)), reports=ids)
@@ -200,7 +200,8 @@ class QuestionAnswerer:
 
     def _topic_tokens(self, question: str, reports: list[StoredReport]) -> set[str]:
         names = self._name_tokens(reports) | mention_tokens(question, reports)
-        return {t for t in tokenize(question) if t not in _NON_TOPIC and t not in names and not re.fullmatch(r"\d+", t)}
+        return {t for t in tokenize(question) if t not in _NON_TOPIC and t not in names and not re.fullmatch(r"\d+", t)
+                and not t.startswith("哪")}  # 哪份, 哪个, 哪项: question words, not the topic
 
 
 def _part_label(part, query: CellQuery, parts: list) -> str:

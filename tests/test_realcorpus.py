@@ -166,13 +166,15 @@ HOLDOUT = CORPUS / "holdout"
 
 
 @pytest.mark.integration
-def test_held_out_reports(settings_factory):
-    """30 more real report pages of bodies not in the main corpus, gathered apart and measured
-    (first before any change made for them): none rejected, no wrong number, refusals honest."""
+@pytest.mark.parametrize("folder", ["holdout", "holdout2"])
+def test_held_out_reports(settings_factory, folder):
+    """More real report pages of bodies not in the main corpus, gathered apart (30 in each set) and
+    measured first before any change made for them: none rejected, no wrong number, refusals honest."""
     from ingest.pipeline import ingest_paths
     from reportqa.stores import Stores
     from retrieval.evaluate import identification_report, run_eval
-    stores = Stores(settings_factory("holdout-home"))
+    HOLDOUT = CORPUS / folder
+    stores = Stores(settings_factory(f"{folder}-home"))
     results = ingest_paths(stores, [HOLDOUT / "reports"], progress=False)
     assert [r.path for r in results if r.status == "rejected"] == []
     rows, summary = identification_report(HOLDOUT / "sources.jsonl")
