@@ -130,7 +130,7 @@ _TEXT_CUES = [_TextCue(kind, re.compile(pattern), body_groups, year_group, weigh
     ("period", r"统计(?:期限|时限|时间|区间|期间|范围|口径|周期)?(?:为|是|自|从)?\s*((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日", (), 1, 0.95),
     ("named_report", _YEAR + r"([\u4e00-\u9fff（）()]{3,40}?)(?:政府信息公开|政务公开)工作(?:实际|情况|开展情况)", (2,), 1, 0.6),
     # 2021年，区统计局坚持… / 2023年,在区委…领导下,官洲街道办事处认真…
-    ("opening", r"(?:^|\n|。)\s*((?:19|20)\d\d)\s*年(?:度|以来|来)?\s*[,，]\s*(?:在[^，,。]{0,30}[，,]\s*)?(" + _BODY
+    ("opening", r"(?:^|\n|。)\s*((?:19|20)\d\d)\s*年(?:度|以来|来)?\s*[,，]\s*(?:(?:在|根据|按照|依据)[^，,。]{0,30}[，,]\s*)?(" + _BODY
      + r"{2,40}?)(?:" + _OPENING_VERBS + r")", (2,), 1, 0.6),
     ("source_line", r"(?:发\s*布\s*机\s*构|信息来源|来\s*源|发文机关|发布单位|所属机构|公开主体|发\s*布\s*者)\s*[:：]\s*(" + _BODY + r"{2,40})", (1,), None, 0.65),
     ("contact", r"请(?:与|向|联系|咨询)(" + _BODY + r"{2,40}?)(?:政务公开办公室|政府信息公开办公室|信息公开办公室|党政办公室|党政办|综合办公室|"
@@ -239,8 +239,10 @@ def _pick_body(cues: list[Cue], text: str) -> tuple[str | None, str | None, floa
     confidence = round(min(1.0, cue.weight * (0.6 + 0.4 * scores.get(cue.body, 0) / sum(c.weight for c in named)) + 0.1), 2)
     if body != best:
         confidence = round(confidence * 0.9, 2)
-    if _BARE_LEVEL.match(body):  # 区统计局: which district the text never says
-        confidence = min(confidence, 0.4)
+    if _BARE_LEVEL.match(body) or _GENERIC_UNIT.fullmatch(bodies.expand(body)):
+        confidence = min(confidence, 0.4)  # 区统计局, 自然资源局: which place the text never says
+    elif _GENERIC_UNIT.fullmatch(bodies.expand(best)):
+        confidence = min(confidence, 0.45)  # the place was inferred (县政府 + 开江县 in the text): worth a look
     return body, cue.kind, confidence
 
 
@@ -249,9 +251,9 @@ _BARE_LEVEL = re.compile(r"^(省|市|区|县|州|盟|旗)(?=[\u4e00-\u9fff])")
 _PLACE_NAME = r"[\u4e00-\u9fff]{1,10}?"
 
 
-_NOT_IN_PLACE = re.compile(r"^.*(?:公布|发布|根据|关于|现将|按照|坚持|贯彻|全面|对|在|和|与|的|是|及|由|为|向|从|等|了|个|各|全|本|我|该|省|市)")
+_NOT_IN_PLACE = re.compile(r"^.*(?:公布|发布|根据|关于|现将|按照|坚持|贯彻|全面|通过|报告|对|在|和|与|的|是|及|由|为|向|从|等|了|个|各|全|本|我|该|省|市)")
 # characters that do not occur in place names but do in the verbs before them (紧紧围绕市委…)
-_NOT_PLACE_CHARS = re.compile(r"[紧围绕深入贯彻落实推进加强坚持按照根据通过关于和与的在对是为了把将向从由以等各本我该此其注度举办召开组织共回复今年]")
+_NOT_PLACE_CHARS = re.compile(r"[紧围绕深入贯彻落实推进加强坚持按照根据通过关于和与的在对是为了把将向从由以等各本我该此其注度举办召组织共回复今年]")  # not 开: 开江县, 开州区
 
 
 def _place_only(candidate: str) -> str | None:
@@ -272,6 +274,16 @@ def _trimmed_place(place: str, head: str) -> str:
     return max((t for t, n in counts.items() if n == most), key=len)
 
 
+# a department named by its kind alone (自然资源局, 统计局, 卫生健康委员会), with no proper name in it
+_GENERIC_UNIT = re.compile(r"[^区县市州园镇乡街]{2,10}(?:局|委员会|办公室)")
+
+
+def _unit_level(head: str) -> str | None:
+    """The level a department answers to, when its text says so (根据县政府的工作要求: 县)."""
+    levels = Counter(re.findall(r"(?<![\u4e00-\u9fff])(?:根据|按照|在)?(县|市|区)(?:委|政府|人民政府)(?:的|办公室)", head))
+    return levels.most_common(1)[0][0] if levels else None
+
+
 def complete_body(body: str, text: str) -> str:
     """The most specific full name the text supports: 区统计局 → 雨山区统计局 (the text names it);
     省市场监管局 + 黑龙江省 → 黑龙江省市场监督管理局; 番禺区统计局 → 广州市番禺区统计局 when the
@@ -287,6 +299,11 @@ def complete_body(body: str, text: str) -> str:
             p for p in map(_place_only, re.findall(r"([\u4e00-\u9fff]{2,6}?" + level + r")", head)) if p)
         if places:
             name = _trimmed_place(places.most_common(1)[0][0], head) + rest
+    elif _GENERIC_UNIT.fullmatch(bodies.expand(name)) and _unit_level(head):
+        # 自然资源局 in a text that answers to 县政府: the county's, and the county the text names
+        completed = complete_body(_unit_level(head) + name, text)
+        if not _BARE_LEVEL.match(completed):
+            name = completed
     elif not _STARTS_WITH_PLACE.match(name):
         # the text writes the body with its place in front (现将莲湖区西关街道办事处…) more than once or in a cue
         written = Counter(p for p in map(_place_only, re.findall(r"([\u4e00-\u9fff]{2,8}?(?:区|县|市|旗))" + re.escape(name), head)) if p)
