@@ -102,7 +102,7 @@ class _TextCue:
 
 
 _OPENING_VERBS = ("坚持|认真|深入|严格|紧紧|紧扣|紧密|以|始终|全面|围绕|聚焦|按照|在|积极|持续|进一步|高度|贯彻|扎实|不断|牢固|"
-                  "立足|着力|切实|依法|主动|共|全年|继续|把|将|对|按|根据|结合")
+                  "立足|着力|切实|依法|主动|共|全年|继续|把|将|对|按|根据|结合|政务公开工作|政府信息公开工作|信息公开工作")
 _BODY = r"[\u4e00-\u9fff（）()]"
 _TEXT_CUES = [_TextCue(kind, re.compile(pattern), body_groups, year_group, weight) for kind, pattern, body_groups, year_group, weight in [
     # 现公布《遵义市统计局2022年政府信息公开工作年度报告》 / 现将2019年包头市…政府信息公开工作情况报告如下
@@ -239,9 +239,9 @@ def _pick_body(cues: list[Cue], text: str) -> tuple[str | None, str | None, floa
     confidence = round(min(1.0, cue.weight * (0.6 + 0.4 * scores.get(cue.body, 0) / sum(c.weight for c in named)) + 0.1), 2)
     if body != best:
         confidence = round(confidence * 0.9, 2)
-    if _BARE_LEVEL.match(body) or _GENERIC_UNIT.fullmatch(bodies.expand(body)):
+    if _BARE_LEVEL.match(body) or bodies.is_generic_unit(body):
         confidence = min(confidence, 0.4)  # 区统计局, 自然资源局: which place the text never says
-    elif _GENERIC_UNIT.fullmatch(bodies.expand(best)):
+    elif bodies.is_generic_unit(best) and not _BARE_LEVEL.match(best):
         confidence = min(confidence, 0.45)  # the place was inferred (县政府 + 开江县 in the text): worth a look
     return body, cue.kind, confidence
 
@@ -274,8 +274,13 @@ def _trimmed_place(place: str, head: str) -> str:
     return max((t for t, n in counts.items() if n == most), key=len)
 
 
-# a department named by its kind alone (自然资源局, 统计局, 卫生健康委员会), with no proper name in it
-_GENERIC_UNIT = re.compile(r"[^区县市州园镇乡街]{2,10}(?:局|委员会|办公室)")
+_GENERIC_ZONE = re.compile(r"开发区|高新区|经开区|经济技术开发区|高新技术产业开发区|经济开发区|园区|保税区|综合保税区")
+
+
+def _proper_prefix(prefix: str) -> bool:
+    """西宁, 宁波国家 — a name's own words, not a run of text before it (今年, 依申请公开工作由)."""
+    return len(prefix) >= 2 and not _NOT_PLACE_CHARS.search(prefix) and _NOT_IN_PLACE.sub("", prefix) == prefix \
+        and not re.search(r"公开|工作|信息|申请|政府|报告|年度|全区|全县|全市|今年|本年", prefix)
 
 
 def _unit_level(head: str) -> str | None:
@@ -299,7 +304,16 @@ def complete_body(body: str, text: str) -> str:
             p for p in map(_place_only, re.findall(r"([\u4e00-\u9fff]{2,6}?" + level + r")", head)) if p)
         if places:
             name = _trimmed_place(places.most_common(1)[0][0], head) + rest
-    elif _GENERIC_UNIT.fullmatch(bodies.expand(name)) and _unit_level(head):
+    elif _GENERIC_ZONE.fullmatch(name):
+        # 开发区 alone: the zone's full name as the text writes it (《西宁经济技术开发区政府信息公开指南》)
+        written = Counter(re.findall(r"([\u4e00-\u9fff]{2,12}?" + re.escape(name) + r")", head))
+        written += Counter(re.findall(r"([\u4e00-\u9fff]{2,12}?(?:经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区))", head)) \
+            if name in ("开发区", "园区") else Counter()
+        named = [w for w in written if _proper_prefix(w[: len(w) - len(_GENERIC_ZONE.search(w).group(0))])]
+        if named:
+            most = max(written[w] for w in named)
+            name = max((w for w in named if written[w] == most), key=len)
+    elif bodies.is_generic_unit(name) and _unit_level(head):
         # 自然资源局 in a text that answers to 县政府: the county's, and the county the text names
         completed = complete_body(_unit_level(head) + name, text)
         if not _BARE_LEVEL.match(completed):

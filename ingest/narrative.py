@@ -53,13 +53,17 @@ def _sentence_facts(report_id: str, text: str, start: int, end: int) -> list[Fac
     if len(flat) != len(sentence):
         flat = sentence
     out = []
-    for m in _NUMBER_UNIT.finditer(flat):
-        if _NOT_A_COUNT.match(flat[m.end(1):]):
-            continue
-        value = parse_value(m.group(1))
-        if value is None:
-            continue
+    counts = [(m, parse_value(m.group(1))) for m in _NUMBER_UNIT.finditer(flat) if not _NOT_A_COUNT.match(flat[m.end(1):])]
+    counts = [(m, value) for m, value in counts if value is not None]
+    for i, (m, value) in enumerate(counts):
         clause_start, clause_end = _clause_bounds(sentence, m.start(), m.end())
+        # two counts in one clause (领导信箱来件94件和…热线工单共计7639件): the words before a number are
+        # its own, so a number's clause starts after the count before it and, when another count
+        # follows in the clause, ends with its own unit
+        if i:
+            clause_start = max(clause_start, counts[i - 1][0].end())
+        if i + 1 < len(counts) and counts[i + 1][0].start() < clause_end:
+            clause_end = m.end()
         clause = sentence[clause_start:clause_end]
         unit = m.group(3)
         subject = (sentence[clause_start:m.start()] + sentence[m.end():clause_end]).strip()

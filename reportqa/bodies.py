@@ -47,6 +47,21 @@ _VARIANTS = str.maketrans({"陜": "陕", "衞": "卫", "敎": "教"})  # variant
 
 
 @lru_cache(maxsize=1)
+def _kinds() -> tuple[frozenset[str], frozenset[str]]:
+    d = _data()
+    return frozenset(d["department_kinds"]), frozenset(d["zone_kinds"])
+
+
+@lru_cache(maxsize=4096)
+def is_generic_unit(name: str | None) -> bool:
+    """A body named by its kind alone, no place and no proper name (商务局, 自然资源局, 开发区, 区统计局):
+    it could be any of thousands, so it never names a particular one."""
+    f = re.sub(r"^(?:省|市|区|县|州|盟|旗)(?=[\u4e00-\u9fff]{2})", "", expand(flat(name or "")))
+    departments, zones = _kinds()
+    return f in departments or f in zones
+
+
+@lru_cache(maxsize=1)
 def generic_mentions() -> frozenset[str]:
     """Names that, in a question, say which kind of body but not which one (市人民政府 in 市政府规章)."""
     return frozenset(_data().get("generic_mentions", ())) | not_bodies()
@@ -115,4 +130,4 @@ def is_body_name(name: str | None) -> bool:
     return is_organisation(f) or is_place(f)
 
 
-__all__ = ["flat", "expand", "canonical", "is_organisation", "is_place", "is_body_name", "not_bodies"]
+__all__ = ["flat", "expand", "canonical", "is_organisation", "is_place", "is_body_name", "is_generic_unit", "not_bodies"]

@@ -93,6 +93,8 @@ def satisfies(mention: str, canonical_body: str) -> bool:
     """The stored body is (or contains, as a place) what the mention names."""
     if not canonical_body:
         return False
+    if bodies.is_generic_unit(canonical_body):
+        return mention == canonical_body  # 商务局 stored with no place: only a question as bare as it
     if mention.endswith("街道") and canonical_body.endswith("街道办事处"):
         mention += "办事处"  # 海珠区官洲街道 for a report that calls itself 官洲街道办事处
     elif mention.endswith(("镇", "乡")) and canonical_body.endswith(("镇人民政府", "乡人民政府")):

@@ -100,7 +100,7 @@ def _body_score(flat_q: str, report: StoredReport) -> float:
     """How strongly the question names this report's body (0: not at all)."""
     q = _canonical_question(flat_q)
     body = _bodies.canonical(report.body)
-    if body and _BARE.match(body):
+    if body and (_BARE.match(body) or _bodies.is_generic_unit(body)):
         # 区统计局: a report that never says which district; only a question as bare as it names it
         return 1.0 if re.search(r"(?:^|[^\u4e00-\u9fff])" + re.escape(body), q) else 0.0
     if body and body in q:

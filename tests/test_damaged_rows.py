@@ -39,3 +39,12 @@ def test_complete_tables_have_no_damage_finding_and_a_spilled_row_has_one():
     # into row 4's — the totals fail too, and the damaged row says where
     spilled = parse_report(CORPUS.parent / "files" / "f13.md")
     assert [f.cells[0][1] for f in spilled.findings if f.rule == "table.row_cells"] == ["不予处理.无正当理由大量反复申请"]
+
+
+def test_two_counts_in_one_clause_each_keep_their_own_words():
+    """勉县 (holdout3 k018): 办理回复领导信箱来件94件和处办12345政务服务便民热线工单共计7639件 — 94 is the
+    letters, 7639 the hotline tickets; a question about the tickets must not get 94."""
+    from ingest.narrative import _sentence_facts
+    text = "全年办理回复领导信箱来件94件和处办12345政务服务便民热线工单共计7639件。"
+    facts = {f.value: f.row_label for f in _sentence_facts("r", text, 0, len(text))}
+    assert facts[94] == "全年办理回复领导信箱来件94件" and "热线工单" in facts[7639] and "热线" not in facts[94]

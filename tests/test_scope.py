@@ -19,7 +19,7 @@ REPORTS = [_report(b, y) for b, y in [
     ("武汉市东湖生态旅游风景区管理委员会卫生健康办公室", 2022), ("黑龙江省市场监督管理局", 2022),
     ("广州市黄埔区人民政府", 2023), ("广州市花都区人民政府办公室", 2023), ("广州市花都区人民政府", 2023),
     ("上海市", 2022), ("上海市", 2023), ("上海市黄浦区人民政府", 2022), ("广州市番禺区统计局", 2022),
-    ("区统计局", 2021), ("官洲街道办事处", 2023), ("安岳县周礼镇", 2022), ("安岳县周礼镇人民政府", 2021), ("绥芬河市", 2023),
+    ("区统计局", 2021), ("商务局", 2022), ("保税区", 2021), ("官洲街道办事处", 2023), ("安岳县周礼镇", 2022), ("安岳县周礼镇人民政府", 2021), ("绥芬河市", 2023),
 ]]
 
 
@@ -50,6 +50,8 @@ def test_named_bodies_found(question, expected):
     "深圳市卫健委2023年收到多少申请",
     "广州市海珠区统计局2021年收到多少申请",  # only a 区统计局 that never says which district
     "渭滨区统计局2023年收到多少申请",  # the body, but not that year
+    "三亚市商务局2022年主动公开信息多少条？",  # only a 商务局 that never says where: could be any of thousands
+    "张家港保税区2021年收到多少申请",  # only a 保税区 that never says which
 ])
 def test_unknown_bodies_are_not_in_the_collection(question):
     scope = resolve_scope(question, REPORTS)
