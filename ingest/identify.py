@@ -67,8 +67,7 @@ def _clean_body(raw: str | None) -> str | None:
     name = re.sub(r"^(?:关于|我们|根据|按照|对|在|由|为|是|现将|现公布|公布|发布|编制|印发)", "", name)
     name = re.sub(r"(?:关于|的|之|本级)$", "", name)
     name = re.sub(r"(?:政府信息公开|信息公开|政务公开)$", "", name)
-    # a place's 政务公开办公室 writes the place's report (黄埔区广州开发区政务公开工作办公室)
-    name = re.sub(r"(?<=[区县市旗])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室$", "", name)
+    name = bodies.drop_disclosure_office(name)  # 黄埔区广州开发区政务公开工作办公室 writes the district's report
     return name if bodies.is_body_name(name) else None
 
 
@@ -274,7 +273,6 @@ def _trimmed_place(place: str, head: str) -> str:
     return max((t for t, n in counts.items() if n == most), key=len)
 
 
-_GENERIC_ZONE = re.compile(r"开发区|高新区|经开区|经济技术开发区|高新技术产业开发区|经济开发区|园区|保税区|综合保税区")
 
 
 def _proper_prefix(prefix: str) -> bool:
@@ -304,12 +302,12 @@ def complete_body(body: str, text: str) -> str:
             p for p in map(_place_only, re.findall(r"([\u4e00-\u9fff]{2,6}?" + level + r")", head)) if p)
         if places:
             name = _trimmed_place(places.most_common(1)[0][0], head) + rest
-    elif _GENERIC_ZONE.fullmatch(name):
+    elif bodies.zone_suffix(name) == name:
         # 开发区 alone: the zone's full name as the text writes it (《西宁经济技术开发区政府信息公开指南》)
         written = Counter(re.findall(r"([\u4e00-\u9fff]{2,12}?" + re.escape(name) + r")", head))
         written += Counter(re.findall(r"([\u4e00-\u9fff]{2,12}?(?:经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区))", head)) \
             if name in ("开发区", "园区") else Counter()
-        named = [w for w in written if _proper_prefix(w[: len(w) - len(_GENERIC_ZONE.search(w).group(0))])]
+        named = [w for w in written if _proper_prefix(w[: len(w) - len(bodies.zone_suffix(w) or name)])]
         if named:
             most = max(written[w] for w in named)
             name = max((w for w in named if written[w] == most), key=len)

@@ -61,6 +61,20 @@ def is_generic_unit(name: str | None) -> bool:
     return f in departments or f in zones
 
 
+def zone_suffix(name: str) -> str | None:
+    """The kind of zone a name ends with, longest first (西宁经济技术开发区 → 经济技术开发区)."""
+    return next((z for z in sorted(_kinds()[1], key=len, reverse=True) if name.endswith(z)), None)
+
+
+_DISCLOSURE_OFFICE = re.compile(r"(?<=[区县市旗])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室")
+
+
+def drop_disclosure_office(text: str) -> str:
+    """A place's 政务公开办公室 writes the place's report: 黄埔区政务公开工作办公室 → 黄埔区 (in a name or
+    a question alike)."""
+    return _DISCLOSURE_OFFICE.sub("", text)
+
+
 @lru_cache(maxsize=1)
 def generic_mentions() -> frozenset[str]:
     """Names that, in a question, say which kind of body but not which one (市人民政府 in 市政府规章)."""
@@ -130,4 +144,4 @@ def is_body_name(name: str | None) -> bool:
     return is_organisation(f) or is_place(f)
 
 
-__all__ = ["flat", "expand", "canonical", "is_organisation", "is_place", "is_body_name", "is_generic_unit", "not_bodies"]
+__all__ = ["flat", "expand", "canonical", "is_organisation", "is_place", "is_body_name", "is_generic_unit", "zone_suffix", "drop_disclosure_office", "not_bodies"]

@@ -87,13 +87,9 @@ def question_years(question: str, reports: list[StoredReport]) -> list[int]:
     return sorted(set(years))
 
 
-# a place's 政务公开办公室 writes the place's report (as ingest/identify reads it too)
-_DISCLOSURE_OFFICE = re.compile(r"(?<=[区县市旗])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室")
-
-
 @lru_cache(maxsize=4096)  # called once per stored report for the same question
 def _canonical_question(flat_q: str) -> str:
-    return _bodies.expand(_DISCLOSURE_OFFICE.sub("", to_simplified(flat_q)))
+    return _bodies.expand(_bodies.drop_disclosure_office(to_simplified(flat_q)))
 
 
 def _body_score(flat_q: str, report: StoredReport) -> float:

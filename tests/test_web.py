@@ -148,6 +148,7 @@ def test_upload_and_ask_about_it(page, web_server, tmp_path):  # noqa: F811
     assert page.locator("#rq-chat strong, #rq-chat em").count() == 0
     assert MARKDOWN in page.locator("#rq-sources .rq-card").first.inner_text()
     assert page.locator("#rq-chat a[href*='evil.example'], #rq-sources a[href*='evil.example']").count() == 0
+    page.screenshot(path=str(SHOTS / "06b-markdown-shown-as-written.png"), full_page=True)
 
     # the filter restricts the question to the chosen body
     new_conversation(page)
