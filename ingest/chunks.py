@@ -9,30 +9,10 @@ import hashlib
 import re
 
 from reportqa.types import Chunk, Section
+from reportqa.vocabulary import TABLE_SECTIONS, sentence_spans, trim_span as _trim
 
 NARRATIVE_MAX_CHARS = 300
 TABLE_MAX_CHARS = 400
-TABLE_SECTIONS = {"二", "三", "四"}
-_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]?|\n+")
-
-
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of text[start:end] as trimmed (start, end) spans; split on 。！？； and newlines."""
-    spans, pos = [], start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        spans.append((pos, m.end()))
-        pos = m.end()
-    if pos < end:
-        spans.append((pos, end))
-    return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def leaf_segments(sections: list[Section]) -> list[tuple[Section, int, int]]:

@@ -9,8 +9,8 @@ import re
 from decimal import Decimal
 
 from reportqa.types import Fact, Finding
+from reportqa.vocabulary import APPLICANT_COLUMNS
 
-APPLICANT_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "其他申请人")
 _GROUPS = ("不予公开", "无法提供", "不予处理")
 _RESULT_GROUPS = ("行政复议", "行政诉讼.未经复议直接起诉", "行政诉讼.复议后起诉")
 

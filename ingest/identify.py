@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportqa import bodies
-from reportqa.schema import to_simplified
+from reportqa.vocabulary import to_simplified
 
 HEAD_CHARS = 6000  # the cues sit in the page header and the first paragraphs
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ingest.identify import identify
-from reportqa.schema import to_simplified
+from reportqa.vocabulary import to_simplified
 from reportqa.types import ReportMeta
 
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.chunks import TABLE_SECTIONS, leaf_segments, sentence_spans
+from ingest.chunks import leaf_segments
 from ingest.tables.cells import parse_value
-from reportqa.schema import to_simplified
+from reportqa.vocabulary import TABLE_SECTIONS, sentence_spans, to_simplified
 from reportqa.types import Fact, Section
 
 _UNITS = ("万人次", "人次", "个工作日", "工作日", "亿元", "万元", "元", "万条", "万件", "条", "个", "件", "项", "次", "场", "家",

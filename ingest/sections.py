@@ -8,21 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from reportqa.schema import to_simplified
+from reportqa.vocabulary import to_simplified
 from reportqa.types import Section
+from reportqa.vocabulary import PREAMBLE, SECTION_NUMBERS as NUMERALS, SECTION_WORDS, section_at
 
-NUMERALS = "一二三四五六"
-PREAMBLE = "前言"
-
-# Wording that identifies each standard section, tolerant of the variants seen in the wild.
-_SECTION_WORDS = {
-    "一": ("总体情况", "概述", "基本情况"),
-    "二": ("主动公开",),
-    "三": ("收到和处理", "依申请公开", "申请情况"),
-    "四": ("行政复议", "行政诉讼"),
-    "五": ("存在的主要问题", "存在问题", "主要问题", "改进情况"),
-    "六": ("其他需要报告", "其他事项", "其他需报告"),
-}
 _HEADING = re.compile(r"^[ \t\u3000]*([一二三四五六])[ \u3000]*[、.．,，][ \u3000]*(\S.*)$")
 _SUB_ITEM = re.compile(r"^[ \t\u3000]*([（(][ \u3000]*[一二三四五六七八九十]+[ \u3000]*[)）])[ \u3000]*(\S.*)$")
 _NOT_A_ROW = re.compile(r"[\t|]")
@@ -43,7 +32,7 @@ def find_sections(report_id: str, text: str) -> list[Section]:
         if idx < wanted or len(rest) > 60:
             continue
         flat = to_simplified(unicodedata.normalize("NFKC", rest).replace(" ", ""))  # 總體情況 too
-        if any(w in flat for w in _SECTION_WORDS[number]):
+        if any(w in flat for w in SECTION_WORDS[number]):
             tops.append((number, start + line.index(number), line.strip()))
             wanted = idx + 1
     sections: list[Section] = []
@@ -94,10 +83,4 @@ def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def section_at(sections: list[Section], offset: int) -> Section | None:
-    """The innermost section containing offset."""
-    best = None
-    for s in sections:
-        if s.start <= offset < s.end and (best is None or s.level > best.level):
-            best = s
-    return best
+__all__ = ["find_sections", "section_at", "PREAMBLE"]

@@ -10,7 +10,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from reportqa.schema import to_simplified
+from reportqa.vocabulary import to_simplified
 
 _FILE = Path(__file__).parent / "schema" / "bodies.json"
 

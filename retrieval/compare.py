@@ -27,15 +27,14 @@ import jieba
 
 from reportqa.stores.facts import FactStore
 from reportqa.types import Section
+from reportqa.vocabulary import (NUMBERED_HEADING, SECTION_NUMBERS, TABLE_SECTIONS, compact as _norm, section_body_span as _body_span,
+                                 section_number, sentence_spans, top_sections)
 
 jieba.setLogLevel(60)
 
-SECTION_NUMBERS = "一二三四五六"
-TABLE_SECTIONS = {"二", "三", "四"}
 CHANGED_MIN = 0.5  # share of words two sentences must have in common to count as one sentence edited
 REUSED_MIN_CHARS = 12  # shorter "same" sentences (headings, stock phrases) are not worth a reused flag
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』)）]*|\n+")
-_HEADING = re.compile(r"^[（(]?[一二三四五六七八九十]+[）)、.．]")
+
 
 
 @dataclass(frozen=True)
@@ -112,28 +111,10 @@ class Comparison:
 # --------------------------------------------------------------------------- units
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
-
 
 def sentence_units(text: str, start: int, end: int, *, table: bool = False) -> list[Span]:
     """Sentences of text[start:end] (table sections: lines), trimmed, as spans of the canonical text."""
-    pieces, pos = [], start
-    pattern = re.compile(r"\n+") if table else _SENTENCE_END
-    for m in pattern.finditer(text, start, end):
-        pieces.append((pos, m.end()))
-        pos = m.end()
-    if pos < end:
-        pieces.append((pos, end))
-    out = []
-    for a, b in pieces:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append(Span(a, b, text[a:b]))
-    return out
+    return [Span(a, b, text[a:b]) for a, b in sentence_spans(text, start, end, semicolons=False, lines=table)]
 
 
 @lru_cache(maxsize=20000)
@@ -183,7 +164,7 @@ def align_sentences(old: list[Span], new: list[Span], *, narrative: bool = True)
     for p in pairs:
         if p.status == "same" and narrative:
             text = _norm(p.new.text)
-            p.reused = len(text) >= REUSED_MIN_CHARS and not _HEADING.match(text)
+            p.reused = len(text) >= REUSED_MIN_CHARS and not NUMBERED_HEADING.match(text)
         if p.status == "changed":
             p.edits, _ = word_edits(p.old, p.new)
     return pairs
@@ -250,35 +231,6 @@ def _similarity(pairs: list[SentencePair]) -> float:
 
 
 # --------------------------------------------------------------------------- sections
-
-
-def top_sections(sections: list[Section]) -> dict[str, Section]:
-    return {s.number: s for s in sections if s.level == 1 and s.number in SECTION_NUMBERS}
-
-
-def section_number(name: str | None) -> str | None:
-    """'五', '五、', '5', '存在的主要问题' → '五' (None when not recognisable)."""
-    if not name:
-        return None
-    flat = _norm(name)
-    if flat[:1] in SECTION_NUMBERS:
-        return flat[0]
-    if flat.isdigit() and 1 <= int(flat) <= 6:
-        return SECTION_NUMBERS[int(flat) - 1]
-    from ingest.sections import _SECTION_WORDS  # the same wording that finds the headings
-    for number, words in _SECTION_WORDS.items():
-        if any(w in flat for w in words):
-            return number
-    return None
-
-
-def _body_span(text: str, sec: Section) -> tuple[int, int]:
-    """The section without its heading line."""
-    nl = text.find("\n", sec.start, sec.end)
-    start = sec.end if nl < 0 else nl + 1
-    while start < sec.end and text[start].isspace():
-        start += 1
-    return start, sec.end
 
 
 def compare_texts(old_text: str, old_sections: list[Section], new_text: str, new_sections: list[Section],

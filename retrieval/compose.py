@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import re
 
-from ingest.chunks import sentence_spans
-from ingest.sections import section_at
 from reportqa.schema import column_display
 from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
 from reportqa.types import CellRef, Citation, Fact, StoredReport
+from reportqa.vocabulary import is_heading as _is_heading, section_at, sentence_spans
 from retrieval.hybrid import Passage
 
 
@@ -108,13 +107,6 @@ _PLAN = re.compile(r"下一步|下一年|今后|将(?:进一步|继续|切实|�
 # …但还存在一些不足。/ 主要问题如下： — the sentence only announces what the next ones say
 _INTRODUCES = re.compile(r"(?:[：:]|(?:不足|問題|问题|短板|差距|薄弱环节|薄弱環節|如下|以下几个方面)[。.]?)\s*$")
 
-
-def _is_heading(sentence: str) -> bool:
-    """A heading or a title line (五、存在的主要问题…, 武昌经开区(滨江)管委会): never the answer itself."""
-    s = sentence.strip()
-    return (len(s) <= 30 and bool(re.match(r"^[（(]?[一二三四五六七八九十]+[）)、.．]", s))) or \
-        (len(s) <= 16 and not re.search(r"[，,。；;:：\d]", s)) or \
-        (len(s) <= 40 and bool(re.search(r"(?:年度报告|工作报告|年报)$", s)))
 
 
 _BOILERPLATE = re.compile(

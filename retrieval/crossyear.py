@@ -17,11 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportqa.stores.facts import FactStore
 from reportqa.types import Fact, Finding, StoredReport
+from reportqa.vocabulary import APPLICANT_COLUMNS as _APPLICANT_COLUMNS
 from retrieval.figures import Figure, lookup, plain, select_cells
 from retrieval.lexicon import CellQuery
 from retrieval.scope import body_groups
 
-APPLICANT_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "其他申请人", "总计")
+APPLICANT_COLUMNS = (*_APPLICANT_COLUMNS, "总计")
 IN_FORCE_ROWS = ("规章", "规范性文件")
 
 

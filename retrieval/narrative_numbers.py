@@ -20,7 +20,7 @@ from decimal import Decimal
 from reportqa.stores.facts import FactStore
 from reportqa.stores.keywords import tokenize
 from reportqa.types import Fact
-from reportqa.schema import to_simplified
+from reportqa.vocabulary import to_simplified
 from retrieval.lexicon import flatten as _flatten
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from reportqa import bodies as _bodies
-from reportqa.schema import to_simplified
+from reportqa.vocabulary import to_simplified
 from retrieval.bodymatch import NOT_AFTER, abbreviates, body_mentions, name_forms, satisfies
 from reportqa.types import StoredReport
 

@@ -238,7 +238,7 @@ _LOST_NUMERAL = re.compile(r"^[^\u4e00-\u9fff]{0,2}[\u4e00-\u9fff]?\s*、\s*")
 def _repair_heading(text: str) -> str:
     """Tesseract often drops or misreads the numeral of a section heading ('、收到和处理…' for
     '三、收到和处理…'): put back the numeral whose standard wording the line carries."""
-    from ingest.sections import _SECTION_WORDS
+    from reportqa.vocabulary import SECTION_WORDS as _SECTION_WORDS
 
     if re.match(r"^[一二三四五六]、", text):
         return text

@@ -10,6 +10,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
+from reportqa.vocabulary import to_simplified
+
 _SCHEMA_FILE = Path(__file__).with_name("tables.json")
 
 _NUMBERING = re.compile(
@@ -17,25 +19,6 @@ _NUMBERING = re.compile(
 )
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 _DROP_CHARS = re.compile(r"[\s\u3000“”\"'‘’「」《》〈〉:：/／、,，.。;；]")
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    """Traditional → simplified characters (OpenCC), so a traditional-character copy of a report
-    matches the simplified schema; identity if the converter is missing."""
-    try:
-        from opencc import OpenCC
-        return OpenCC("t2s").convert
-    except Exception:
-        return lambda s: s
-
-
-def to_simplified(text: str) -> str:
-    """A simplified-character form of text, for matching only (quotes stay as written). OpenCC's
-    conversions here keep the length, but callers that map positions back must check."""
-    if not text or text.isascii():
-        return text
-    return _t2s()(text)
 
 
 @lru_cache(maxsize=65536)

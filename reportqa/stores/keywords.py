@@ -7,29 +7,20 @@ import re
 import threading
 import unicodedata
 from collections import Counter, defaultdict
-from functools import lru_cache
 
 import jieba
 
 from reportqa.types import Chunk
+from reportqa.vocabulary import to_simplified
 
 jieba.setLogLevel(60)  # jieba logs its dictionary loading to stderr on first use
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _STOPWORDS = set("的 了 和 与 及 在 是 对 为 等 将 把 被 其 或 并 以 于 中 上 下 年 个 件 条 共 有 无 也 都 就 而 之 多少 什么 哪些 怎么 如何 吗 呢 请问 情况".split())
 
 
-@lru_cache(maxsize=1)
-def _to_simplified():
-    try:
-        from opencc import OpenCC
-        return OpenCC("t2s").convert
-    except Exception:  # the converter is optional: without it traditional copies match less well
-        return lambda s: s
-
-
 def tokenize(text: str) -> list[str]:
     """Search tokens: NFKC (Kangxi radicals, full-width digits), traditional → simplified, jieba."""
-    flat = _to_simplified()(unicodedata.normalize("NFKC", text)).lower()
+    flat = to_simplified(unicodedata.normalize("NFKC", text)).lower()
     return [t for t in jieba.lcut_for_search(flat) if _WORD.search(t) and t not in _STOPWORDS]
 
 
