@@ -1,10 +1,12 @@
-"""File names as they can be stored and shown.
+"""Names as they are stored and shown: file names, and reports as answers name them.
 
 A name may hold bytes that are not UTF-8 (zip archives made on Windows), newlines and control
 characters. Python carries undecodable bytes as lone surrogates, which SQLite, JSON and terminals
 refuse; everywhere a name is stored or shown it goes through `displayable` first.
 """
 from __future__ import annotations
+
+from reportqa.types import StoredReport
 
 
 def displayable(text: str) -> str:
@@ -15,3 +17,20 @@ def displayable(text: str) -> str:
         raw = str(text).encode("utf-8", "backslashreplace")
     text = raw.decode("utf-8", "backslashreplace")
     return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def report_name(report: StoredReport | None) -> str:
+    return report.display_name if report is not None else ""
+
+
+def searched_names(reports: list[StoredReport], limit: int = 8) -> str:
+    """The reports an answer searched, as a sentence names them (长 lists cut with 等 N 份报告)."""
+    names = [f"{r.display_name}报告" for r in reports]
+    if len(names) > limit:
+        return "、".join(names[:limit]) + f" 等 {len(names)} 份报告"
+    return "、".join(names) or "（无）"
+
+
+def body_list(reports: list[StoredReport]) -> str:
+    """The distinct bodies of reports, sorted, for an error that says what is stored."""
+    return "、".join(sorted({r.display_body for r in reports}))

@@ -155,6 +155,16 @@ class StoredReport:
         return (not self.body or not self.year or self.body_confidence < LOW_CONFIDENCE
                 or self.year_confidence < LOW_CONFIDENCE)
 
+    @property
+    def display_body(self) -> str:
+        """The body as shown: its name, or the report id while the body is unknown."""
+        return self.body or self.report_id
+
+    @property
+    def display_name(self) -> str:
+        """洪泽区人民政府2023年: how answers name a report."""
+        return f"{self.display_body}{self.year or ''}年"
+
 
 @dataclass(frozen=True)
 class CellRef:

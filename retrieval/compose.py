@@ -6,6 +6,7 @@ import re
 from reportqa.schema import column_display
 from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
+from reportqa.names import report_name, searched_names  # noqa: F401  (re-exported for the routes)
 from reportqa.types import CellRef, Citation, Fact, StoredReport
 from reportqa.vocabulary import is_heading as _is_heading, section_at, sentence_spans
 from retrieval.hybrid import Passage
@@ -121,15 +122,3 @@ def is_boilerplate(sentence: str) -> bool:
     """The report's standard opening and closing sentences: never an answer to a question."""
     return bool(_BOILERPLATE.search(sentence)) and len(re.sub(_BOILERPLATE, "", sentence)) < 40
 
-
-def report_name(report: StoredReport | None) -> str:
-    if report is None:
-        return ""
-    return f"{report.body or report.report_id}{report.year or ''}年"
-
-
-def searched_names(reports: list[StoredReport], limit: int = 8) -> str:
-    names = [f"{r.body or r.report_id}{r.year or ''}年报告" for r in reports]
-    if len(names) > limit:
-        return "、".join(names[:limit]) + f" 等 {len(names)} 份报告"
-    return "、".join(names) or "（无）"
