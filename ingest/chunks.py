@@ -6,7 +6,6 @@ its section path, so a hit can be quoted and highlighted in place.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from reportqa.types import Chunk, Section
 from reportqa.vocabulary import TABLE_SECTIONS, sentence_spans, trim_span as _trim

@@ -5,24 +5,14 @@ Blank cells count as 0 in sums, as the reports themselves intend.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from reportqa.types import Fact, Finding
-from reportqa.vocabulary import APPLICANT_COLUMNS
+from reportqa.vocabulary import APPLICANT_COLUMNS, narrative_cell_for
 
 _GROUPS = ("不予公开", "无法提供", "不予处理")
 _RESULT_GROUPS = ("行政复议", "行政诉讼.未经复议直接起诉", "行政诉讼.复议后起诉")
 
-# Narrative clauses that state a table figure: (pattern on the clause, table, row, column).
-NARRATIVE_TO_CELL = (
-    (re.compile(r"(受理|收到|新收).*(申请|依申请)|依申请公开.*(受理|收到)"), "applications", "本年新收", "总计"),
-    (re.compile(r"予以公开"), "applications", "予以公开", "总计"),
-    (re.compile(r"部分公开"), "applications", "部分公开", "总计"),
-    (re.compile(r"(转下年|结转下年)"), "applications", "结转下年度", "总计"),
-    (re.compile(r"本机关不掌握"), "applications", "无法提供.本机关不掌握相关政府信息", "总计"),
-    (re.compile(r"行政复议"), "review_litigation", "复议诉讼", "行政复议.总计"),
-)
 
 
 def check_report(report_id: str, facts: list[Fact]) -> list[Finding]:
@@ -135,17 +125,6 @@ def _review_totals(report_id, cells) -> list[Finding]:
         if finding:
             out.append(finding)
     return out
-
-
-def narrative_cell_for(fact: Fact) -> tuple[str, str, str] | None:
-    """The table cell a narrative number restates, if its clause names one clearly."""
-    if fact.kind != "narrative" or fact.unit not in ("件", "个", "次"):
-        return None
-    clause = fact.row_label
-    for pattern, table, row, column in NARRATIVE_TO_CELL:
-        if pattern.search(clause):
-            return table, row, column
-    return None
 
 
 def _narrative_vs_table(report_id, facts, cells) -> list[Finding]:

@@ -92,7 +92,7 @@ class IsolatedParser:
     """parse(path) in the worker process; raises ReaderError naming the file when it cannot."""
 
     def __init__(self, limits: ParseLimits | None = None):
-        self.limits = limits or ParseLimits.from_env()
+        self.limits = limits or ParseLimits.current()
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ingest.identify import identify
-from reportqa.vocabulary import to_simplified
+from ingest.naming import simplified as _simplified
 from reportqa.types import ReportMeta
 
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
@@ -18,14 +18,6 @@ _PLACE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|州|盟|地区))?"
     r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|旗|市))?(?:[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))?"
 )
-_BODY_TYPES = ("人民政府办公室", "人民政府办公厅", "人民政府", "政府办公室", "政府办", "政府")
-
-
-def _simplified(text: str) -> str:
-    """Traditional → simplified for matching, only when the length is kept (so positions found in
-    the simplified form slice the text as written)."""
-    converted = to_simplified(text)
-    return converted if len(converted) == len(text) else text
 
 
 def split_body(body: str | None) -> tuple[str | None, str | None]:

@@ -114,7 +114,3 @@ def _stretch_end(sentence: str, i: int, splits) -> int:
     while i < len(sentence) and not splits(i):
         i += 1
     return i
-
-
-def is_approximate(fact: Fact) -> bool:
-    return fact.unit.startswith("余")

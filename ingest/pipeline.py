@@ -16,6 +16,7 @@ a good report.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import sys
@@ -39,6 +40,8 @@ from reportqa.names import displayable
 from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
 from reportqa.types import Chunk, ParsedReport
+
+log = logging.getLogger(__name__)
 
 Status = Literal["ingested", "unchanged", "replaced", "rejected", "kept"]  # kept: a replacement refused
 
@@ -81,6 +84,8 @@ def parse_report(path: Path, *, body: str | None = None, year: int | None = None
     if not is_report_text(text, n_headings, len(tables.facts)):
         raise NotAReportError(path.name, "no recognisable 政府信息公开工作年度报告: the text has neither the report's "
                                          "name, nor its standard section headings (一、总体情况 …), nor a statistics table")
+    for damaged in tables.damaged_rows:  # stored below as findings (rule table.row_cells)
+        log.warning("%s: damaged table row: %s", path.name, damaged.message)
     chrome = chrome_spans(text)
     report_id = make_report_id(meta.body, meta.year, path)
     version = hashlib.sha256(
@@ -207,7 +212,7 @@ def _parse(path: Path, *, body: str | None, year: int | None) -> ParsedReport:
     """In the isolated parser process (ingest/isolation.py) unless limits say otherwise."""
     from ingest.isolation import shared_parser
     from reportqa.config import ParseLimits
-    if not ParseLimits.from_env().isolate:
+    if not ParseLimits.current().isolate:
         return parse_report(path, body=body, year=year)
     return shared_parser().parse(path, body=body, year=year)
 

@@ -1,8 +1,22 @@
-"""Settings read from the environment, and the offline switches the program sets for itself."""
+"""Every setting a user may change, read from the environment in one place, and the offline
+switches the program sets for itself.
+
+    REPORTQA_HOME               the folder of the embedded stores (default ~/.reportqa)
+    REPORTQA_EMBEDDING_MODEL    a sentence-transformers folder instead of the bundled e5-small
+    REPORTQA_MODELS_DIR         where the bundled model is converted to (shared by several homes)
+    REPORTQA_PARSE_* …          what one file may cost to read (ParseLimits below)
+    REPORTQA_OCR_UPSCALE …      how scanned pages are enlarged for OCR
+
+Entry points build one `Settings.from_env()` and pass it down. The parser runs in its own process
+(ingest/isolation.py), which inherits the environment and reads its limits once there
+(`ParseLimits.current()`). Tuning numbers of the algorithms (chunk sizes, fusion constant, topic
+coverage) are named constants beside the code they tune, each with the reason for its value.
+"""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 # Pipeline version: part of every report's version hash, so a parser change re-ingests.
@@ -61,6 +75,11 @@ class ParseLimits:
     max_line_chars: int = 2_000_000
     # Parse in a separate process (the default); off only for debugging.
     isolate: bool = True
+    # Scanned pages are enlarged before OCR: Tesseract reads CJK best at ~30 px per character, and
+    # report scans come at 150–200 dpi; 2x reads them, more costs time without more right characters.
+    ocr_upscale: float = 2.0
+    # The second pass over cells that should hold digits, where 1.5x separated 1 from 7 best.
+    ocr_digits_upscale: float = 1.5
 
     @classmethod
     def from_env(cls) -> "ParseLimits":
@@ -76,19 +95,35 @@ class ParseLimits:
             max_html_depth=int(_env_number("REPORTQA_MAX_HTML_DEPTH", base.max_html_depth)),
             max_line_chars=int(_env_number("REPORTQA_MAX_LINE_CHARS", base.max_line_chars)),
             isolate=os.environ.get("REPORTQA_PARSE_ISOLATE", "1") != "0",
+            ocr_upscale=_env_number("REPORTQA_OCR_UPSCALE", base.ocr_upscale),
+            ocr_digits_upscale=_env_number("REPORTQA_OCR_DIGITS_UPSCALE", base.ocr_digits_upscale),
         )
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def current() -> "ParseLimits":
+        """The limits of this process, read once (the parser process reads them from the environment
+        it inherits)."""
+        return ParseLimits.from_env()
 
 
 @dataclass(frozen=True)
 class Settings:
     home: Path
     embedding_model: str | None = None  # a sentence-transformers folder; None = the bundled e5-small
+    # The converted embedding model can live apart from the stores (shared by several homes);
+    # None: REPORTQA_MODELS_DIR, else home/models.
+    models_path: Path | None = None
+    parse: ParseLimits = field(default_factory=ParseLimits.current)
 
     @classmethod
     def from_env(cls, home: str | Path | None = None) -> "Settings":
+        models = os.environ.get("REPORTQA_MODELS_DIR")
         return cls(
             home=Path(home).expanduser() if home else default_home(),
             embedding_model=os.environ.get("REPORTQA_EMBEDDING_MODEL") or None,
+            models_path=Path(models).expanduser() if models else None,
+            parse=ParseLimits.from_env(),
         )
 
     @property
@@ -101,8 +136,9 @@ class Settings:
 
     @property
     def models_dir(self) -> Path:
-        # The converted embedding model can live apart from the stores (shared by several homes).
-        override = os.environ.get("REPORTQA_MODELS_DIR")
+        if self.models_path is not None:
+            return self.models_path
+        override = os.environ.get("REPORTQA_MODELS_DIR")  # a Settings built in code, not from_env
         return Path(override).expanduser() if override else self.home / "models"
 
     @property

@@ -34,3 +34,9 @@ def searched_names(reports: list[StoredReport], limit: int = 8) -> str:
 def body_list(reports: list[StoredReport]) -> str:
     """The distinct bodies of reports, sorted, for an error that says what is stored."""
     return "、".join(sorted({r.display_body for r in reports}))
+
+
+def report_list(reports: list[StoredReport], limit: int = 12) -> str:
+    """洪泽区人民政府2023年、… 等 N 份: the reports an across-bodies answer left out."""
+    names = [r.display_name for r in reports]
+    return "、".join(names[:limit]) + (f" 等 {len(names)} 份" if len(names) > limit else "")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from reportqa.types import Section
+from reportqa.types import Fact, Section
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -181,3 +181,27 @@ def section_body_span(text: str, section: Section) -> tuple[int, int]:
     while start < section.end and text[start].isspace():
         start += 1
     return start, section.end
+
+
+# --------------------------------------------------------------------------- narrative restating a cell
+
+# Narrative clauses that state a table figure: (pattern on the clause, table, row, column).
+NARRATIVE_TO_CELL = (
+    (re.compile(r"(受理|收到|新收).*(申请|依申请)|依申请公开.*(受理|收到)"), "applications", "本年新收", "总计"),
+    (re.compile(r"予以公开"), "applications", "予以公开", "总计"),
+    (re.compile(r"部分公开"), "applications", "部分公开", "总计"),
+    (re.compile(r"(转下年|结转下年)"), "applications", "结转下年度", "总计"),
+    (re.compile(r"本机关不掌握"), "applications", "无法提供.本机关不掌握相关政府信息", "总计"),
+    (re.compile(r"行政复议"), "review_litigation", "复议诉讼", "行政复议.总计"),
+)
+
+
+def narrative_cell_for(fact: Fact) -> tuple[str, str, str] | None:
+    """The table cell a narrative number restates, if its clause names one clearly."""
+    if fact.kind != "narrative" or fact.unit not in ("件", "个", "次"):
+        return None
+    clause = fact.row_label
+    for pattern, table, row, column in NARRATIVE_TO_CELL:
+        if pattern.search(clause):
+            return table, row, column
+    return None

@@ -6,8 +6,7 @@ import re
 from reportqa.schema import column_display
 from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
-from reportqa.names import report_name, searched_names  # noqa: F401  (re-exported for the routes)
-from reportqa.types import CellRef, Citation, Fact, StoredReport
+from reportqa.types import CellRef, Citation, Fact
 from reportqa.vocabulary import is_heading as _is_heading, section_at, sentence_spans
 from retrieval.hybrid import Passage
 
@@ -41,6 +40,10 @@ class CitationBuilder:
             start=start, end=end, quote=text[start:end], cell=cell, page=page if len(pages) > 1 else None, score=score,
         ))
         return len(self.citations)
+
+    def refs(self, facts: list[Fact]) -> str:
+        """[1][2]…: one citation per fact, as the answer text marks them."""
+        return "".join(f"[{self.add_fact(f)}]" for f in facts)
 
     def add_fact(self, fact: Fact) -> int:
         cell = None

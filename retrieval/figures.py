@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ingest.consistency import narrative_cell_for
 from reportqa.stores.facts import FactStore
 from reportqa.types import Fact
+from reportqa.vocabulary import narrative_cell_for
 from retrieval.lexicon import CellQuery, column_equivalents
 
 

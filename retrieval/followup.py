@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 
 from reportqa.types import StoredReport
+from reportqa.vocabulary import YEAR_MENTION
 from retrieval.lexicon import flatten
 from retrieval.bodymatch import body_mentions
-from retrieval.scope import _body_score
+from retrieval.scope import body_score
 
-_YEAR = re.compile(r"(?:19|20)\d\d\s*年?")
+_YEAR = YEAR_MENTION
 _ELLIPTIC = re.compile(r"^(那么?|那|还有|再看|换成|如果是)?.{0,12}(呢|如何|怎么样|又是多少)[？?]?$")
 
 
 def _without_bodies(text: str, reports: list[StoredReport]) -> str:
     flat = flatten(text)
-    names = {r.body for r in reports if r.body and _body_score(flat, r) > 0} | set(body_mentions(flat))
+    names = {r.body for r in reports if r.body and body_score(flat, r) > 0} | set(body_mentions(flat))
     for r in reports:
         if r.body in names and r.place:
             names.add(r.place)
@@ -30,7 +31,7 @@ def contextualize(question: str, history: list[str], reports: list[StoredReport]
     previous = contextualize(history[-1], history[:-1], reports)
     flat = flatten(question)
     # a body the question names itself, stored or not, is never replaced by the previous one (那北京市呢？)
-    names_body = any(_body_score(flat, r) > 0 for r in reports) or bool(body_mentions(flat))
+    names_body = any(body_score(flat, r) > 0 for r in reports) or bool(body_mentions(flat))
     if _ELLIPTIC.match(flat) and len(flat) <= 16:
         years = _YEAR.findall(flat)
         rebuilt = previous
@@ -44,7 +45,7 @@ def contextualize(question: str, history: list[str], reports: list[StoredReport]
         return rebuilt
     if not names_body:
         prev_flat = flatten(previous)
-        named = [r for r in reports if _body_score(prev_flat, r) > 0]
+        named = [r for r in reports if body_score(prev_flat, r) > 0]
         if named:
             body = named[0].body or ""
             return f"{body}{question}"

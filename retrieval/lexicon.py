@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from reportqa.vocabulary import compact
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,7 @@ def _lexicon() -> dict:
     return json.loads(Path(__file__).with_name("lexicon.json").read_text(encoding="utf-8"))
 
 
-def flatten(question: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", question))
+flatten = compact  # the question as matched: NFKC, no white space
 
 
 def is_numeric_question(question: str) -> bool:

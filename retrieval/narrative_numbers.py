@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from reportqa.stores.facts import FactStore
@@ -146,22 +147,56 @@ def _counted_in_clause(clause: str, fact: Fact) -> str | None:
     return words[-1] if words else None
 
 
-def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
-                        exclude_words: set[str]) -> tuple[Fact, float] | None:
+@dataclass(frozen=True)
+class _Asked:
+    """What a question asks for, read once before any report is looked at."""
+
+    words: frozenset[str]  # the asked words, names of the body left out
+    before: frozenset[str]  # the action or thing right before 多少
+    after: frozenset[str]  # … and right after it
+    unit: str | None  # 多少场 asks for 场
+    rate: bool  # 增长了多少 may be answered by a stated %
+    percent: bool  # 占比是多少 asks for the stated share, not a count
+    stated: frozenset[Decimal]  # numbers the question itself states: never its answer
+    actions: frozenset[str]
+
+    @property
+    def total(self) -> int:
+        return sum(len(t) for t in self.words)
+
+    @property
+    def counted(self) -> frozenset[str]:
+        return self.after or self.before
+
+    def unit_fits(self, fact: Fact) -> bool:
+        unit = fact.unit.lstrip("余")
+        if self.unit and unit != self.unit and not (self.rate and unit in ("%", "％")):
+            return False
+        return not self.percent or unit in ("%", "％")
+
+
+def _read_question(question: str, exclude_words: set[str]) -> _Asked | None:
     flat = flatten(question)
     asked = _asked_words(flat, exclude_words)
     if not asked:  # 共公开信息多少条: only the process's own words say what is counted
         asked = {w for w in _PROCESS_WORDS if w in flat and w not in exclude_words}
     if not asked:
         return None
-    total = sum(len(t) for t in asked)
     before, after = _slots(flat, exclude_words)
     unit_cue = _UNIT_CUE.search(flat)
-    wanted_unit = unit_cue.group(1) if unit_cue else None
-    wants_rate = bool(re.search(r"率|百分|%|比例|增长|下降|上升|减少|增加了?多少", flat))
-    wants_percent = bool(re.search(r"率|百分|%|比例|占比", flat)) and not wanted_unit
-    stated = {Decimal(n) for n in _QUESTION_NUMBER.findall(flat)}
-    asked_actions = _actions(flat)
+    unit = unit_cue.group(1) if unit_cue else None
+    return _Asked(frozenset(asked), frozenset(before), frozenset(after), unit,
+                  rate=bool(re.search(r"率|百分|%|比例|增长|下降|上升|减少|增加了?多少", flat)),
+                  percent=bool(re.search(r"率|百分|%|比例|占比", flat)) and not unit,
+                  stated=frozenset(Decimal(n) for n in _QUESTION_NUMBER.findall(flat)),
+                  actions=frozenset(_actions(flat)))
+
+
+def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
+                        exclude_words: set[str]) -> tuple[Fact, float] | None:
+    asked = _read_question(question, exclude_words)
+    if asked is None:
+        return None
     best, best_score = None, 0.0
     for rid in report_ids:
         text = None
@@ -169,56 +204,71 @@ def best_narrative_fact(facts: FactStore, report_ids: list[str], question: str,
         for fact in facts.facts(rid, kind="narrative"):
             by_sentence.setdefault((fact.start, fact.end), []).append(fact)
         for (start, end), group in by_sentence.items():
-            def unit_fits(fact: Fact) -> bool:
-                unit = fact.unit.lstrip("余")
-                if wanted_unit and unit != wanted_unit and not (wants_rate and unit in ("%", "％")):
-                    return False
-                return not wants_percent or unit in ("%", "％")  # 占比是多少 asks for the stated share, not a count
-            every = [flatten(f.row_label) for f in group]
-            # a share qualifies the count before it: 予以公开及部分公开10538件，占30.61%
-            shares = {id(f): (every[i - 1] + every[i]) if i and f.unit in ("%", "％") and every[i].startswith("占") else every[i]
-                      for i, f in enumerate(group)}
-            group = [f for f in group if unit_fits(f)]  # only numbers of the asked kind compete
-            clauses = [shares[id(f)] for f in group]
-            # numbers of another action (收到 for 办结) are out; of the rest, when some clause names
-            # what is counted (社会救助类7条), the clauses that do not are out too
-            fits = []
-            for f, c in zip(group, clauses):
-                if f.value is None or f.value in stated:
-                    continue
-                if asked_actions and _clause_actions(c, f) - asked_actions:
-                    log.debug("%s「%s」: counts another action %s", rid, c, _clause_actions(c, f) - asked_actions)
-                    continue
-                fits.append((f, c))
-            counted = after or before
-            if counted and any(any(_holds(c, t) for t in counted) for _f, c in fits):
-                fits = [(f, c) for f, c in fits if any(_holds(c, t) for t in counted)]
+            fits, clauses = _fitting_clauses(rid, group, asked)
             for fact, clause in fits:
-                own = [t for t in asked if _holds(clause, t)]
-                if not own:
+                if not _names_what_is_counted(fact, clause, asked):
                     continue
-                if counted and not any(_holds(clause, t) for t in counted):
-                    head = _counted_in_clause(clause, fact)
-                    if head and head not in asked and _ACTIONS.get(head) is None:
-                        continue  # 发布政务信息2035篇 counts 政务信息, not the 工作动态 asked
                 if text is None:
                     text = facts.report_text(rid) or ""
-                sentence = flatten(_paragraph_context(text, start, end))
-                context = sum(len(t) for t in asked if _holds(sentence, t)) / total
-                if context < CONTEXT_COVERAGE_MIN:
-                    log.debug("%s「%s」: its sentence holds %.2f of the asked words %s", rid, clause, context, sorted(asked))
-                    continue
-                distinct = sum(len(t) / sum(1 for c in clauses if _holds(c, t)) for t in own) / total
-                slot = (sum(len(t) for t in before if _holds(clause, t)) / max(1, sum(map(len, before)))
-                        + sum(len(t) for t in after if _holds(clause, t)) / max(1, sum(map(len, after))))
-                if (before or after) and slot == 0 and len(own) * 2 < len(asked):
-                    log.debug("%s「%s」: neither the counted word %s nor most asked words", rid, clause, sorted(before | after))
-                    continue  # neither what is counted nor most of the question: another number
-                score = distinct + slot + context
-                log.debug("%s「%s」= %s: score %.2f", rid, clause, fact.value, score)
-                if score > best_score:
+                score = _score(rid, fact, clause, clauses, asked, flatten(_paragraph_context(text, start, end)))
+                if score is not None and score > best_score:
                     best, best_score = fact, score
     return (best, best_score) if best is not None else None
+
+
+def _fitting_clauses(rid: str, group: list[Fact], asked: _Asked) -> tuple[list[tuple[Fact, str]], list[str]]:
+    """The numbers of one sentence that may answer, each with its clause; and every clause of the
+    asked unit (the competition a word's distinctiveness is measured against)."""
+    every = [flatten(f.row_label) for f in group]
+    # a share qualifies the count before it: 予以公开及部分公开10538件，占30.61%
+    shares = {id(f): (every[i - 1] + every[i]) if i and f.unit in ("%", "％") and every[i].startswith("占") else every[i]
+              for i, f in enumerate(group)}
+    group = [f for f in group if asked.unit_fits(f)]  # only numbers of the asked kind compete
+    clauses = [shares[id(f)] for f in group]
+    # numbers of another action (收到 for 办结) are out; of the rest, when some clause names
+    # what is counted (社会救助类7条), the clauses that do not are out too
+    fits = []
+    for f, c in zip(group, clauses):
+        if f.value is None or f.value in asked.stated:
+            continue
+        if asked.actions and _clause_actions(c, f) - asked.actions:
+            log.debug("%s「%s」: counts another action %s", rid, c, _clause_actions(c, f) - asked.actions)
+            continue
+        fits.append((f, c))
+    if asked.counted and any(any(_holds(c, t) for t in asked.counted) for _f, c in fits):
+        fits = [(f, c) for f, c in fits if any(_holds(c, t) for t in asked.counted)]
+    return fits, clauses
+
+
+def _names_what_is_counted(fact: Fact, clause: str, asked: _Asked) -> bool:
+    if not any(_holds(clause, t) for t in asked.words):
+        return False
+    if asked.counted and not any(_holds(clause, t) for t in asked.counted):
+        head = _counted_in_clause(clause, fact)
+        if head and head not in asked.words and _ACTIONS.get(head) is None:
+            return False  # 发布政务信息2035篇 counts 政务信息, not the 工作动态 asked
+    return True
+
+
+def _score(rid: str, fact: Fact, clause: str, clauses: list[str], asked: _Asked, sentence: str) -> float | None:
+    """How well the clause answers: its distinctive asked words, the words around 多少 it holds, and
+    how much of the question its sentence (with its paragraph before it) holds. None: not at all."""
+    total = asked.total
+    context = sum(len(t) for t in asked.words if _holds(sentence, t)) / total
+    if context < CONTEXT_COVERAGE_MIN:
+        log.debug("%s「%s」: its sentence holds %.2f of the asked words %s", rid, clause, context, sorted(asked.words))
+        return None
+    own = [t for t in asked.words if _holds(clause, t)]
+    distinct = sum(len(t) / sum(1 for c in clauses if _holds(c, t)) for t in own) / total
+    before, after = asked.before, asked.after
+    slot = (sum(len(t) for t in before if _holds(clause, t)) / max(1, sum(map(len, before)))
+            + sum(len(t) for t in after if _holds(clause, t)) / max(1, sum(map(len, after))))
+    if (before or after) and slot == 0 and len(own) * 2 < len(asked.words):
+        log.debug("%s「%s」: neither the counted word %s nor most asked words", rid, clause, sorted(before | after))
+        return None  # neither what is counted nor most of the question: another number
+    score = distinct + slot + context
+    log.debug("%s「%s」= %s: score %.2f", rid, clause, fact.value, score)
+    return score
 
 
 __all__ = ["best_narrative_fact"]

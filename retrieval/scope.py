@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-import unicodedata
 from dataclasses import dataclass, field
 
 from reportqa import bodies as _bodies
-from reportqa.vocabulary import to_simplified
+from reportqa.names import body_list as _names
+from reportqa.stores.keywords import tokenize
+from reportqa.vocabulary import YEAR_MENTION, compact as _flat, to_simplified
 from retrieval.bodymatch import NOT_AFTER, abbreviates, body_mentions, name_forms, satisfies
 from reportqa.types import StoredReport
 
 _LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州(?![市区县])|盟|地区|区|县|旗|镇|乡|街道)")
-_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
+_YEAR = YEAR_MENTION
 # An ending ends a name only when the next character does not continue a word (政协委员, 区政协, 市场)
 _PLACE_MENTION = re.compile(rf"([\u4e00-\u9fff]{{2,7}}?(?:省|市|县|区|旗|镇|乡))(?![{NOT_AFTER}])")
 _BODY_TYPE_MENTION = re.compile(rf"([\u4e00-\u9fff]{{1,8}}?(?:局|委员会|委|办公室|办公厅|中心|厅|署|政府))(?![{NOT_AFTER}])")
@@ -27,6 +28,16 @@ _GOVERNMENT = {"人民政府", "政府", "市政府", "县政府", "区政府", 
 
 def place_levels(place: str | None) -> list[str]:
     return _LEVEL.findall(place or "")
+
+
+def name_tokens(reports: list[StoredReport]) -> set[str]:
+    """The search tokens of the reports' bodies, kinds and places: words that say which report,
+    never what a question is about."""
+    names = set()
+    for r in reports:
+        for part in [r.body or "", r.body_type or "", *place_levels(r.place)]:
+            names.update(tokenize(part))
+    return names
 
 
 def _stem(level: str) -> str:
@@ -39,10 +50,6 @@ class Scope:
     years: list[int] = field(default_factory=list)
     named: bool = False  # the question (or its context) named a body
     missing: str | None = None  # a body the question names that is not in the collection
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 _LATER_CLAUSE = re.compile(r"[，,；;。](?:那么?|那|而|则|请问)?(?=[^，,；;。]*(?:上一年(?!项目)|前一年|上年度|去年|前年|(?:19|20)\d\d\s*年)[^，,；;。]*(?:年报|报告)?[^，,；;。]*(?:多少|几|是什么|哪些|如何|怎么|吗|呢|[?？]))")
@@ -92,7 +99,7 @@ def _canonical_question(flat_q: str) -> str:
     return _bodies.expand(_bodies.drop_disclosure_office(to_simplified(flat_q)))
 
 
-def _body_score(flat_q: str, report: StoredReport) -> float:
+def body_score(flat_q: str, report: StoredReport) -> float:
     """How strongly the question names this report's body (0: not at all)."""
     q = _canonical_question(flat_q)
     body = _bodies.canonical(report.body)
@@ -185,7 +192,7 @@ def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[st
     pool = [r for r in reports if (not bodies or r.body in bodies) and (not years or r.year in years)]
     flat_q = _canonical_question(_flat(question))
     asked_years = question_years(question, reports)
-    scored = [(r, _body_score(flat_q, r)) for r in pool]
+    scored = [(r, body_score(flat_q, r)) for r in pool]
     in_years = [(r, s) for r, s in scored if r.year in asked_years]
     best_any = max((s for _r, s in scored), default=0.0)
     best_in_year = max((s for _r, s in in_years), default=0.0)
@@ -223,10 +230,6 @@ def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[st
             return Scope([], asked_years, named=named, missing=f"{_names(chosen)}{'、'.join(map(str, asked_years))}年")
         chosen = in_year
     return Scope([r.report_id for r in chosen], asked_years, named=named)
-
-
-def _names(reports: list[StoredReport]) -> str:
-    return "、".join(sorted({r.body or r.report_id for r in reports}))
 
 
 def _missing_name(flat_q: str, body_type: str) -> str:

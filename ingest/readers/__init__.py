@@ -59,7 +59,7 @@ def read_file(path: Path) -> ReaderOutput:
 
 def _within_line_limit(path: Path, output: ReaderOutput) -> ReaderOutput:
     from reportqa.config import ParseLimits
-    limit = ParseLimits.from_env().max_line_chars
+    limit = ParseLimits.current().max_line_chars
     longest = max((len(line) for line in output.text.split("\n")), default=0)
     if longest > limit:
         raise ReaderError(path.name, f"it has a line of {longest} characters; the limit is {limit}")

@@ -59,7 +59,7 @@ def _check_package(path: Path) -> None:
     """Refuse a ZIP that would unpack to far more than any report (a decompression bomb) before
     python-docx reads it. Declared sizes bound what zipfile reads, so they can be trusted here."""
     from reportqa.config import ParseLimits
-    limits = ParseLimits.from_env()
+    limits = ParseLimits.current()
     try:
         with zipfile.ZipFile(path) as package:
             entries = package.infolist()

@@ -74,7 +74,7 @@ def _check_depth(markup: str, name: str) -> None:
     """Refuse pages nested deeper than any report page before the tree is built: the parser and
     every walk over the tree would recurse that deep (RecursionError, or minutes at 100,000)."""
     from reportqa.config import ParseLimits
-    limit = ParseLimits.from_env().max_html_depth
+    limit = ParseLimits.current().max_html_depth
     depth = deepest = 0
     for m in _TAG.finditer(markup):
         closing, tag, self_closing = m.group(1), m.group(2).lower(), m.group(3)

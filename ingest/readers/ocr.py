@@ -2,14 +2,12 @@
 (Debian: `apt-get install tesseract-ocr tesseract-ocr-chi-sim`), called as a subprocess for its
 TSV word boxes.
 
-Tables are rebuilt from the picture, not from the words alone: ruling lines are found in the image
-(long horizontal / vertical runs of dark pixels), erased before OCR (they confuse the recogniser),
-and used as the grid: rows are the bands between horizontal rules, cells the spans between the
-vertical rules that cross the band (a merged cell is one span: its text goes into its first slot,
-the covered slots stay empty, as pdfplumber reports a ruled text table). Words outside ruled
-tables are grouped into lines by their vertical position and split into cells at wide gaps, so an
-unruled table comes out as rows too. The result uses the items of the PDF reader (lines and
-tables in page coordinates), so one assembly serves text-layer and OCR'd pages.
+Tables are rebuilt from the picture, not from the words alone (the geometry is in grid.py): ruling
+lines are found in the image, erased before OCR (they confuse the recogniser), and used as the
+grid; a merged cell's text goes into its first slot, the covered slots stay empty, as pdfplumber
+reports a ruled text table. Words outside ruled tables become lines, split into cells at wide
+gaps. The result is the PDF reader's page items (page_items.py), so one assembly serves
+text-layer and OCR'd pages.
 """
 from __future__ import annotations
 
@@ -25,18 +23,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from ingest.readers.normalise import clean_cell, fix_chars, squeeze_spaces
+from ingest.readers.grid import DARK, cell_boxes, find_rules, gap_cells, grow, join_words, looks_numeric, ruled_tables
+from ingest.readers.normalise import clean_cell
+from ingest.readers.page_items import PageItem, in_edge_zone
+from reportqa.config import ParseLimits
 
 DPI = 300
 LANG = "chi_sim"
-INSTALL_HINT = ("install Tesseract OCR with `apt-get install tesseract-ocr tesseract-ocr-chi-sim` "
-                "(scripts/install.sh --test does this)")
-_DARK = 150  # grey level below which a pixel is ink
-_CONFUSABLE_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "Z": "2",
-                                    "S": "5", "B": "8", "，": ",", "。": "."})
-
-
-_LONE_DIGIT = {"]": "1", "[": "1", "|": "1", "l": "1", "I": "1", "!": "1", "O": "0", "o": "0", "〇": "0"}
+_NUMBER = re.compile(r"^(?:-?\d+(?:\.\d+)?|/)$")
 
 
 @lru_cache(maxsize=1)
@@ -52,83 +46,6 @@ def ocr_status() -> str | None:
     if LANG not in langs:
         return f"Tesseract's Chinese model ({LANG}) is not installed"
     return None
-
-
-def ocr_available() -> bool:
-    return ocr_status() is None
-
-
-# --------------------------------------------------------------------------- the picture
-
-def _runs(mask: np.ndarray, length: int) -> np.ndarray:
-    """Pixels belonging to horizontal runs of at least `length` set pixels (row-wise opening)."""
-    h, w = mask.shape
-    if w < length:
-        return np.zeros_like(mask)
-    c = np.zeros((h, w + 1), dtype=np.int32)
-    np.cumsum(mask, axis=1, out=c[:, 1:])
-    full = (c[:, length:] - c[:, :-length]) == length  # window [j, j+length) all set
-    out = np.zeros((h, w + 1), dtype=np.int32)
-    # dilate back: pixel x is covered if some full window starts in (x-length, x]
-    out[:, : w - length + 1] += full
-    out[:, length: w + 1] -= full[:, : w + 1 - length]
-    return np.cumsum(out, axis=1)[:, :w] > 0
-
-
-def _segments(lines: np.ndarray, axis_len_min: int):
-    """Horizontal rule segments of a run mask: (y0, y1, x0, x1) with neighbouring pixel rows merged."""
-    segs = []
-    rows = np.nonzero(lines.any(axis=1))[0]
-    for y in rows:
-        xs = np.nonzero(lines[y])[0]
-        breaks = np.nonzero(np.diff(xs) > 1)[0]
-        starts = np.r_[xs[0], xs[breaks + 1]]
-        ends = np.r_[xs[breaks], xs[-1]]
-        for x0, x1 in zip(starts, ends):
-            if x1 - x0 + 1 < axis_len_min:
-                continue
-            for s in segs:
-                if s[1] >= y - 2 and abs(s[2] - x0) < 6 and abs(s[3] - x1) < 6:
-                    s[1] = y
-                    break
-            else:
-                segs.append([y, y, int(x0), int(x1)])
-    return [tuple(s) for s in segs]
-
-
-def _rules(gray: np.ndarray, dpi: int):
-    ink = gray < _DARK
-    length_h = int(dpi * 0.3)
-    length_v = int(dpi * 0.22)
-    h_mask = _runs(ink, length_h)
-    v_mask = _runs(ink.T, length_v).T
-    h = _segments(h_mask, length_h)
-    v = _segments(v_mask.T, length_v)  # transposed: (x0, x1, y0, y1)
-    return h_mask | v_mask, h, v
-
-
-def _tables(h, v):
-    """Ruled tables: horizontal rules joined by vertical rules into groups -> (bbox, h, v)."""
-    tables: list[dict] = []
-    for seg in sorted(h):
-        y0, y1, x0, x1 = seg
-        for t in tables:
-            bx0, by0, bx1, by1 = t["bbox"]
-            lo, hi = max(x0, bx0) - 4, min(x1, bx1) + 4
-            if x0 < bx1 and x1 > bx0 and any(vy0 <= by1 + 4 and vy1 >= y0 - 4 and lo <= (vx0 + vx1) / 2 <= hi
-                                             for vx0, vx1, vy0, vy1 in v):
-                t["h"].append(seg)
-                t["bbox"] = (min(bx0, x0), by0, max(bx1, x1), max(by1, y1))
-                break
-        else:
-            tables.append({"bbox": (x0, y0, x1, y1), "h": [seg]})
-    out = []
-    for t in tables:
-        bx0, by0, bx1, by1 = t["bbox"]
-        vs = [s for s in v if bx0 - 4 <= (s[0] + s[1]) / 2 <= bx1 + 4 and s[2] <= by1 + 4 and s[3] >= by0 - 4]
-        if len(t["h"]) >= 2 and len(vs) >= 2:
-            out.append((t["bbox"], t["h"], vs))
-    return out
 
 
 # --------------------------------------------------------------------------- tesseract
@@ -158,77 +75,43 @@ def _tesseract_words(image, psm: int = 6, lang: str = LANG, config: tuple[str, .
     return [w for w in words if not (set(w["text"]) <= set("|_-—~=.,:;'\"`") and w["conf"] < 60)]
 
 
-def _fix_number(text: str) -> str:
-    """OCR's letter-for-digit confusions inside what is clearly a number ('1O3' -> '103')."""
-    t = text.replace(" ", "")
-    if t in _LONE_DIGIT:
-        return _LONE_DIGIT[t]
-    fixed = t.translate(_CONFUSABLE_DIGITS)
-    if fixed and sum(ch.isdigit() for ch in t) >= max(1, len(t) // 2) and all(ch.isdigit() or ch in ".,%-/" for ch in fixed):
-        return fixed.rstrip(".,")
-    return text
-
-
-def _join(words) -> str:
-    """Words of one cell or line in reading order (sub-lines top to bottom)."""
-    lines = _group_lines(words)
-    text = squeeze_spaces(fix_chars("".join(" ".join(w["text"] for w in ln) for ln in lines)))
-    return _fix_number(text)
-
-
-def _group_lines(words):
-    words = sorted(words, key=lambda w: (w["y0"] + w["y1"]) / 2)
-    lines: list[list[dict]] = []
-    for w in words:
-        cy = (w["y0"] + w["y1"]) / 2
-        if lines:
-            last = lines[-1]
-            ly0 = statistics.median(x["y0"] for x in last)
-            ly1 = statistics.median(x["y1"] for x in last)
-            if ly0 - 2 <= cy <= ly1 + 2:
-                last.append(w)
-                continue
-        lines.append([w])
-    return [sorted(ln, key=lambda w: w["x0"]) for ln in lines]
-
-
 # --------------------------------------------------------------------------- page → items
 
-def ocr_items(image, *, dpi: int = DPI, origin=(0.0, 0.0), page_height: float) -> list[dict]:
-    """Items of the PDF reader (kind 'line' / 'table', page coordinates in points) for one image
+def ocr_items(image, *, dpi: int = DPI, origin=(0.0, 0.0), page_height: float) -> list[PageItem]:
+    """The PDF reader's page items (lines and tables, page coordinates in points) for one image
     of (part of) a page rendered at `dpi`, whose top-left corner sits at `origin` on the page."""
     from PIL import Image
 
     gray = np.asarray(image.convert("L"))
-    rule_mask, h, v = _rules(gray, dpi)
+    rule_mask, h, v = find_rules(gray, dpi)
     clean = gray.copy()
-    clean[_grow(rule_mask, 2)] = 255
+    clean[grow(rule_mask, 2)] = 255
     scale = 72.0 / dpi
     ox, oy = origin
     items = []
-    tables = _tables(h, v)
+    tables = ruled_tables(h, v)
     text_part = clean.copy()
-    for (bx0, by0, bx1, by1), hs, vs in tables:
+    for (bx0, by0, bx1, by1), _hs, _vs in tables:
         text_part[max(0, by0 - 2): by1 + 3, max(0, bx0 - 2): bx1 + 3] = 255
     for rows, (bx0, by0, bx1, by1) in zip(_read_tables(clean, tables), (t[0] for t in tables)):
         if rows:
-            items.append({"kind": "table", "top": oy + by0 * scale, "rows": rows})
-    words = _tesseract_words(Image.fromarray(text_part), psm=4) if (text_part < _DARK).any() else []
+            items.append(PageItem.table(oy + by0 * scale, rows))
+    words = _tesseract_words(Image.fromarray(text_part), psm=4) if (text_part < DARK).any() else []
     by_line: dict[tuple, list[dict]] = {}
     for w in words:
         by_line.setdefault(w["line"], []).append(w)
     for line in sorted((sorted(ws, key=lambda w: w["x0"]) for ws in by_line.values()), key=lambda ws: min(w["y0"] for w in ws)):
         heights = [w["y1"] - w["y0"] for w in line]
         size = statistics.median(heights) * scale / 0.88  # glyph box ≈ 0.88 em for CJK
-        text = _repair_heading(_join(line))
+        text = _repair_heading(join_words(line))
         if not text:
             continue
         top = oy + min(w["y0"] for w in line) * scale
         bottom = oy + max(w["y1"] for w in line) * scale
-        edge = bottom < page_height * 0.1 or top > page_height * 0.9
-        items.append({"kind": "line", "top": top, "x0": ox + line[0]["x0"] * scale, "x1": ox + line[-1]["x1"] * scale,
-                      "size": size, "text": text, "edge": edge, "cells": _gap_cells(line, size / scale)})
-    items.sort(key=lambda it: it["top"])
+        items.append(PageItem.line(top=top, x0=ox + line[0]["x0"] * scale, x1=ox + line[-1]["x1"] * scale, size=size,
+                                   text=text, edge=in_edge_zone(top, bottom, page_height),
+                                   cells=gap_cells(line, size / scale)))
+    items.sort(key=lambda it: it.top)
     return items
 
 
@@ -253,37 +136,29 @@ def _repair_heading(text: str) -> str:
     return f"{numbers[0]}、{rest}" if len(numbers) == 1 else text
 
 
-def _grow(mask: np.ndarray, r: int) -> np.ndarray:
-    out = mask.copy()
-    for d in range(1, r + 1):
-        out[d:, :] |= mask[:-d, :]
-        out[:-d, :] |= mask[d:, :]
-        out[:, d:] |= mask[:, :-d]
-        out[:, :-d] |= mask[:, d:]
-    return out
-
+# --------------------------------------------------------------------------- ruled tables
 
 def _read_tables(clean: np.ndarray, tables) -> list[list[list[str]]]:
     """Every cell of every ruled table, read in one Tesseract call: the cells' ink is cropped and
     stacked one under the other with white space between (a 'mosaic'), so the recogniser sees
     one short line at a time and each word's position says which cell it belongs to."""
-    layouts = [_cell_boxes(hs, vs) for _bbox, hs, vs in tables]
+    layouts = [cell_boxes(hs, vs) for _bbox, hs, vs in tables]
     crops = []  # (table index, row, col, crop array)
     for t, (ys, xs, cells) in enumerate(layouts):
         for (r, c), (x0, y0, x1, y1) in cells.items():
             piece = clean[y0 + 3: y1 - 2, x0 + 3: x1 - 2]
-            ink = np.nonzero(piece < _DARK)
+            ink = np.nonzero(piece < DARK)
             if len(ink[0]) < 4:
                 continue
             piece = piece[ink[0].min(): ink[0].max() + 1, ink[1].min(): ink[1].max() + 1]
             crops.append((t, r, c, piece))
-    first = _read_mosaic(crops, psm=6, upscale=_UPSCALE)
-    texts = {k: _join(ws) for k, ws in first.items()}
+    first = _read_mosaic(crops, psm=6, upscale=ParseLimits.current().ocr_upscale)
+    texts = {k: join_words(ws) for k, ws in first.items()}
     # Digits: the Chinese model misreads lone figures ('22' as '跑', '6' as '0'); cells that look
     # like a number (at most one CJK character, short) are read again by the English model limited
     # to digits, and that reading is kept when it is a number.
-    suspects = [c for c in crops if _looks_numeric(texts.get(c[:3], ""), c[3])]
-    digits = _read_mosaic(suspects, psm=6, lang="eng", config=("tessedit_char_whitelist=0123456789.-/",), upscale=_DIGITS_UPSCALE)
+    suspects = [c for c in crops if looks_numeric(texts.get(c[:3], ""), c[3])]
+    digits = _read_mosaic(suspects, psm=6, lang="eng", config=("tessedit_char_whitelist=0123456789.-/",), upscale=ParseLimits.current().ocr_digits_upscale)
     for key, ws in digits.items():
         value = "".join(w["text"] for w in sorted(ws, key=lambda w: w["x0"]))
         if _NUMBER.match(value):
@@ -297,18 +172,6 @@ def _read_tables(clean: np.ndarray, tables) -> list[list[list[str]]]:
             rows[r][c] = clean_cell(texts.get((t, r, c), ""))
         out.append(rows)
     return out
-
-
-_UPSCALE = float(os.environ.get("REPORTQA_OCR_UPSCALE", "2.0"))
-_DIGITS_UPSCALE = float(os.environ.get("REPORTQA_OCR_DIGITS_UPSCALE", "1.5"))
-_NUMBER = re.compile(r"^(?:-?\d+(?:\.\d+)?|/)$")
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _looks_numeric(text: str, crop: np.ndarray) -> bool:
-    if text in ("无", "空", "—", "-"):
-        return False
-    return len(_CJK_RE.findall(text)) <= 1 and crop.shape[1] <= 8 * crop.shape[0] and crop.shape[0] < 80
 
 
 def _read_mosaic(crops, *, psm: int, lang: str = LANG, config: tuple[str, ...] = (), upscale: float = 1.0) -> dict:
@@ -339,59 +202,3 @@ def _read_mosaic(crops, *, psm: int, lang: str = LANG, config: tuple[str, ...] =
                 by_cell.setdefault(key, []).append(w)
                 break
     return by_cell
-
-
-def _cell_boxes(hs, vs):
-    """(row bands, column rules, {(row, col): pixel box}) of a ruled table. A cell runs from a rule
-    to the next rule crossing its band (colspan) and down to the next rule crossing its column
-    (rowspan); covered slots have no box."""
-    ys = _cluster(sorted((s[0] + s[1]) / 2 for s in hs))
-    xs = _cluster(sorted((s[0] + s[1]) / 2 for s in vs))
-    cells: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-    if len(ys) < 2 or len(xs) < 2:
-        return ys, xs, cells
-
-    def v_at(x, y):  # a vertical rule at x crossing height y
-        return any(abs((s[0] + s[1]) / 2 - x) < 5 and s[2] - 3 <= y <= s[3] + 3 for s in vs)
-
-    def h_at(y, x):  # a horizontal rule at y crossing x
-        return any(abs((s[0] + s[1]) / 2 - y) < 5 and s[2] - 3 <= x <= s[3] + 3 for s in hs)
-
-    covered: set[tuple[int, int]] = set()
-    for r in range(len(ys) - 1):
-        mid_y = (ys[r] + ys[r + 1]) / 2
-        for c in range(len(xs) - 1):
-            if (r, c) in covered:
-                continue
-            c2 = c + 1
-            while c2 < len(xs) - 1 and not v_at(xs[c2], mid_y):
-                c2 += 1
-            mid_x = (xs[c] + xs[c2]) / 2
-            r2 = r + 1
-            while r2 < len(ys) - 1 and not h_at(ys[r2], mid_x):
-                r2 += 1
-            covered |= {(rr, cc) for rr in range(r, r2) for cc in range(c, c2)}
-            cells[(r, c)] = (int(xs[c]), int(ys[r]), int(xs[c2]), int(ys[r2]))
-    return ys, xs, cells
-
-
-def _gap_cells(line, size_px: float) -> list[str]:
-    cells, current, prev = [], [], None
-    for w in line:
-        if prev is not None and w["x0"] - prev["x1"] > 1.8 * size_px:
-            cells.append(current)
-            current = []
-        current.append(w)
-        prev = w
-    cells.append(current)
-    return [c for c in (_join(ws) for ws in cells) if c]
-
-
-def _cluster(values, gap: float = 6.0) -> list[float]:
-    out: list[list[float]] = []
-    for v in values:
-        if out and v - out[-1][-1] <= gap:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [sum(g) / len(g) for g in out]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.tables.cells import Cell, parse_value, split_cells
+from ingest.tables.regions import TableRegion, detect_format, find_regions
 from reportqa.schema import LabelledKey, TableSpec, best_match, normalise_label, table_specs
 from reportqa.types import Fact, Finding, Section
 
@@ -28,13 +29,6 @@ class _RowHit:
         return " ".join(c.text for c in self.label_cells)
 
 
-@dataclass(frozen=True)
-class TableRegion:
-    table: str
-    start: int
-    end: int
-
-
 @dataclass
 class TableExtraction:
     facts: list[Fact]
@@ -44,15 +38,11 @@ class TableExtraction:
     damaged_rows: list[Finding] = field(default_factory=list)  # one per row whose cells could not all be read
 
 
-_TOP_SECTION_TABLES = {"applications": "三", "review_litigation": "四"}
-_SECTION_TWO_TABLES = ("20.1", "20.5", "20.6", "20.8", "20.9")
-
-
 def extract_tables(report_id: str, text: str, sections: list[Section], format_hint: str = "unknown") -> TableExtraction:
     specs = table_specs()
     top = {s.number: s for s in sections if s.level == 1}
-    regions = _find_regions(text, top)
-    fmt = _detect_format(text, regions, format_hint)
+    regions = find_regions(text, top)
+    fmt = detect_format(text, regions, format_hint)
     facts: list[Fact] = []
     problems: list[str] = []
     damaged: list[Finding] = []
@@ -60,7 +50,7 @@ def extract_tables(report_id: str, text: str, sections: list[Section], format_hi
         spec = specs[region.table]
         cells = split_cells(text, region.start, region.end)
         if region.table == "review_litigation":
-            facts.extend(_read_single_row_table(report_id, spec, cells, fmt, problems))
+            facts.extend(_read_single_row_table(report_id, spec, cells, fmt, problems, damaged))
         else:
             facts.extend(_read_labelled_rows(report_id, spec, cells, fmt, problems, text, damaged))
     found = {r.table for r in regions}
@@ -68,88 +58,6 @@ def extract_tables(report_id: str, text: str, sections: list[Section], format_hi
         if key not in found:
             problems.append(f"table {specs[key].title} not found")
     return TableExtraction(facts=facts, regions=regions, format_version=fmt, problems=problems, damaged_rows=damaged)
-
-
-# ---------------------------------------------------------------- regions
-
-def _find_regions(text: str, top: dict[str, Section]) -> list[TableRegion]:
-    regions: list[TableRegion] = []
-    two = top.get("二")
-    lo = two.start if two else 0
-    hi = two.end if two else (top["三"].start if "三" in top else len(text))
-    anchors = []
-    for key in _SECTION_TWO_TABLES:
-        for anchor in table_specs()[key].anchors:
-            pos = _find_anchor(text, anchor, lo, hi)
-            if pos is not None:
-                anchors.append((pos, key))
-                break
-    found = {key for _pos, key in anchors}
-    for key in _SECTION_TWO_TABLES:
-        if key not in found and two is not None:
-            pos = _find_first_row(text, table_specs()[key], lo, hi, {p for p, _k in anchors})
-            if pos is not None:
-                anchors.append((pos, key))
-    anchors.sort()
-    for i, (pos, key) in enumerate(anchors):
-        end = anchors[i + 1][0] if i + 1 < len(anchors) else hi
-        regions.append(TableRegion(key, pos, end))
-    for key, number in _TOP_SECTION_TABLES.items():
-        section = top.get(number)
-        if section is not None:
-            heading_end = text.find("\n", section.start)
-            start = heading_end + 1 if 0 <= heading_end < section.end else section.start
-            regions.append(TableRegion(key, start, section.end))
-    return regions
-
-
-_ANY_BRACKET = re.compile(r"[（()）〈〉《》<>「」【】\[\]{}｛｝]")
-
-
-def _find_anchor(text: str, anchor: str, lo: int, hi: int) -> int | None:
-    # Anchors differ in bracket width and spacing (and OCR reads （ as 〈): compare on a normalised
-    # form without brackets, line by line.
-    target = _ANY_BRACKET.sub("", normalise_label(anchor, keep_brackets=True))
-    pos = lo
-    for line in text[lo:hi].split("\n"):
-        if target in _ANY_BRACKET.sub("", normalise_label(line, keep_brackets=True)):
-            return pos
-        pos += len(line) + 1
-    return None
-
-
-def _find_first_row(text: str, spec: TableSpec, lo: int, hi: int, taken: set[int]) -> int | None:
-    """A section 二 table whose title line is missing or misread ('第二十条第（用）项' from OCR):
-    it starts at the first line whose label is one of its rows (row labels differ between them)."""
-    forms = {f for row in spec.rows for f in row.match_forms if len(f) >= 2}
-    pos = lo
-    for line in text[lo:hi].split("\n"):
-        # the first cell written: "规章\t0…", "| 规章 | 0 |", "规章 | 0 | 0 |"
-        first = next((c for c in re.split(r"[\t|]", line) if c.strip()), "") if line.strip() else ""
-        if pos not in taken and first.strip() and normalise_label(first) in forms:
-            return pos
-        pos += len(line) + 1
-    return None
-
-
-def _detect_format(text: str, regions: list[TableRegion], hint: str) -> str:
-    if hint in ("2021", "2019"):
-        return hint
-    specs = table_specs()
-    for region in regions:
-        spec = specs[region.table]
-        if region.table in ("applications", "review_litigation"):
-            continue
-        forms_2019 = {f for c in spec.columns.get("2019", ()) for f in c.match_forms}
-        forms_2021 = {f for c in spec.columns.get("2021", ()) for f in c.match_forms}
-        labels = {normalise_label(c.text) for c in split_cells(text, region.start, region.end) if c.is_label}
-        if labels & forms_2019 - forms_2021:
-            return "2019"
-        if labels & forms_2021 - forms_2019:
-            return "2021"
-    if "第二十条第（九）项" in text or "第二十条第(九)项" in text:
-        return "2019"
-    return "2021" if regions else "unknown"
 
 
 # ---------------------------------------------------------------- rows with labels
@@ -173,14 +81,9 @@ def _read_labelled_rows(report_id: str, spec: TableSpec, cells: list[Cell], fmt:
         row_start = hit.label_cells[0].start
         row_end = max((c.end for c in hit.values if c.text), default=hit.label_cells[-1].end)
         if damaged is not None and len(problems) > n_problems:
-            # a row whose cells do not match its columns: every cell of it is in doubt, and answers citing it say so
             read = len([c for _col, c in assigned if c.text])
-            damaged.append(Finding(
-                report_id=report_id, rule="table.row_cells",
-                message=f"{spec.title}「{hit.label}」一行读出 {read} 个数值，应有 {len([c for c in columns if not c.optional])} 个"
-                        f"（表格可能残缺或被截断），该行数字的列位置可能有误",
-                expected=str(len([c for c in columns if not c.optional])), found=str(read),
-                cells=tuple((spec.key, hit.key, c.key) for c in columns), spans=((row_start, row_end),)))
+            damaged.append(_damaged_row(report_id, spec, hit.key, hit.label, columns, read,
+                                        len([c for c in columns if not c.optional]), (row_start, row_end)))
         for column, cell in assigned:
             facts.append(Fact(
                 report_id=report_id, table=spec.key, row_key=hit.key, row_label=hit.label,
@@ -292,9 +195,21 @@ def _assign_columns(hit: _RowHit, columns: tuple[LabelledKey, ...], spec: TableS
     return list(zip(required[len(required) - len(values):], values))
 
 
+def _damaged_row(report_id: str, spec: TableSpec, row_key: str, row_label: str, columns: tuple[LabelledKey, ...],
+                 read: int, expected: int, span: tuple[int, int]) -> Finding:
+    """A row whose cells do not match its columns: every cell of it is in doubt, and answers citing it say so."""
+    return Finding(
+        report_id=report_id, rule="table.row_cells",
+        message=f"{spec.title}「{row_label}」一行读出 {read} 个数值，应有 {expected} 个"
+                f"（表格可能残缺或被截断），该行数字的列位置可能有误",
+        expected=str(expected), found=str(read),
+        cells=tuple((spec.key, row_key, c.key) for c in columns), spans=(span,))
+
+
 # ---------------------------------------------------------------- section 四: one data row
 
-def _read_single_row_table(report_id: str, spec: TableSpec, cells: list[Cell], fmt: str, problems: list[str]) -> list[Fact]:
+def _read_single_row_table(report_id: str, spec: TableSpec, cells: list[Cell], fmt: str, problems: list[str],
+                           damaged: list[Finding] | None = None) -> list[Fact]:
     columns = spec.columns_for(fmt)
     value_lines = {c.line for c in cells if c.text and c.is_value and parse_value(c.text) is not None or c.text in ("/", "／")}
     values = [c for c in cells if c.line in value_lines and (c.is_value or c.is_empty)]
@@ -304,10 +219,14 @@ def _read_single_row_table(report_id: str, spec: TableSpec, cells: list[Cell], f
         values.pop(0)
     if not values:
         return []
+    row = spec.rows[0]
     if len(values) != len(columns):
         problems.append(f"{spec.title}: {len(values)} cells, expected {len(columns)}")
+        if damaged is not None:
+            read = len([c for c in values if c.text])
+            damaged.append(_damaged_row(report_id, spec, row.key, row.label, columns, read, len(columns),
+                                        (values[0].start, values[-1].end)))
         values = values[: len(columns)]
-    row = spec.rows[0]
     start, end = values[0].start, values[-1].end
     written = _single_row_labels(cells, columns)
     return [
