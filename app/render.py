@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from html import escape
 
-from reportqa.schema import table_specs
 from reportqa.types import Answer, Citation
 
 RADIUS = 150  # characters of surrounding text shown on each side of a quote
@@ -45,46 +44,39 @@ def marked(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, 
             f"{_cells(_e(text[end:hi]))}")
 
 
-def table_grid(stores, report_id: str, table: str, row_key: str = "", column_key: str = "", fmt: str = "2021") -> str:
+def table_grid(collection, report_id: str, table: str, row_key: str = "", column_key: str = "", fmt: str = "2021") -> str:
     """All facts of one table of a report as a grid, the cited cell highlighted."""
-    spec = table_specs().get(table)
-    facts = stores.facts.facts(report_id, table=table, kind="table") if spec else []
-    if not facts:
+    grid = collection.table_grid(report_id, table, fmt)
+    if grid is None:
         return ""
-    cells = {(f.row_key, f.column_key): f for f in facts}
-    present_rows = {f.row_key for f in facts}
-    present_cols = {f.column_key for f in facts}
-    rows = [(r.key, r.label) for r in spec.rows if r.key in present_rows]
-    rows += sorted({(f.row_key, f.row_label) for f in facts if f.row_key not in {k for k, _ in rows}})
+    rows, cols = grid.rows, grid.columns
     hit = next((i for i, (k, _l) in enumerate(rows) if k == row_key), 0)
     lo = max(0, min(hit - WINDOW, len(rows) - 2 * WINDOW - 1))
     shown = rows[lo:lo + 2 * WINDOW + 1]
-    cols = [(c.key, c.label) for c in spec.columns_for(fmt) if c.key in present_cols]
-    cols += sorted({(f.column_key, f.column_label) for f in facts if f.column_key not in {k for k, _ in cols}})
     labels = [label for _k, label in cols]  # two columns both written 其他: name them by key
     head = "".join(f"<th>{_e(key if labels.count(label) > 1 else label)}</th>" for key, label in cols)
     body = []
     for rk, rlabel in shown:
         tds = []
         for ck, _cl in cols:
-            f = cells.get((rk, ck))
+            f = grid.cells.get((rk, ck))
             hit = " class='hit-cell'" if rk == row_key and ck == column_key else ""
             tds.append(f"<td{hit}>{_e(f.raw if f else '')}</td>")
         cls = " class='hit-row'" if rk == row_key else ""
         body.append(f"<tr{cls}><th>{_e(rlabel)}</th>{''.join(tds)}</tr>")
-    title = _e(spec.title) + (f"（第 {lo + 1}–{lo + len(shown)} 行，共 {len(rows)} 行）" if len(shown) < len(rows) else "")
+    title = _e(grid.title) + (f"（第 {lo + 1}–{lo + len(shown)} 行，共 {len(rows)} 行）" if len(shown) < len(rows) else "")
     return (f"<details class='rq-table' open><summary>表格：{title}</summary><div class='rq-scroll'><table>"
             f"<tr><th></th>{head}</tr>{''.join(body)}</table></div></details>")
 
 
-def citation_card(stores, i: int, c: Citation, formats: dict[str, str]) -> str:
-    text = stores.facts.report_text(c.report_id) or ""
+def citation_card(collection, i: int, c: Citation, formats: dict[str, str]) -> str:
+    text = collection.text(c.report_id) or ""
     lo, hi = max(0, c.start - RADIUS), min(len(text), c.end + RADIUS)
     context = ("…" if lo else "") + marked(text, c.start, c.end, lo, hi) + ("…" if hi < len(text) else "")
     cell = ""
     if c.cell:
         cell = (f"<div class='rq-cell'>单元格：{_e(c.cell.row)} / {_e(c.cell.column)}</div>"
-                + table_grid(stores, c.report_id, c.cell.table, c.cell.row_key, c.cell.column_key,
+                + table_grid(collection, c.report_id, c.cell.table, c.cell.row_key, c.cell.column_key,
                              formats.get(c.report_id, "2021")))
     full = marked(text, c.start, c.end, mark_id=f"rq-hit-{i}")
     return (f"<div class='rq-card' id='rq-cite-{i}'><div class='rq-card-head'><span class='rq-num'>[{i}]</span> "
@@ -94,15 +86,16 @@ def citation_card(stores, i: int, c: Citation, formats: dict[str, str]) -> str:
             f"<details class='rq-full'><summary>在原文中查看</summary><div class='rq-fulltext'>{full}</div></details></div>")
 
 
-def sources_html(stores, answer: Answer | None) -> str:
+def sources_html(collection, answer: Answer | None) -> str:
+    """The sources panel: a card per citation, its context and table (collection: retrieval.collection.Collection)."""
     if answer is None:
         return "<div class='rq-empty'>提问后，这里显示答案引用的原文段落。</div>"
     parts = []
     if answer.route == "none":
         parts.append(f"<div class='rq-none'><b>未在报告中找到</b><div>{_e(answer.answer)}</div></div>")
     parts += [f"<div class='rq-note'>⚠ {_e(n)}</div>" for n in answer.notes]
-    formats = {r.report_id: r.format_version for r in stores.facts.list_reports()}
-    parts += [citation_card(stores, i, c, formats) for i, c in enumerate(answer.citations, 1)]
+    formats = collection.formats()
+    parts += [citation_card(collection, i, c, formats) for i, c in enumerate(answer.citations, 1)]
     return "".join(parts) or "<div class='rq-empty'>没有引用。</div>"
 
 
@@ -140,24 +133,35 @@ def _cell_label(facts: dict, cell: tuple) -> str:
     return f"表 {_e(f.table)} · {_e(f.row_label)} / {_e(f.column_label)} = <b>{_e(f.raw)}</b>"
 
 
-def findings_html(stores) -> str:
+def _finding_html(f, text: str, cells: dict) -> str:
+    items = "".join(f"<li>{_cell_label(cells, cell)}</li>" for cell in f.cells)
+    quotes = []
+    for start, end in f.spans[:8]:
+        lo = text.rfind("\n", 0, start) + 1
+        hi = text.find("\n", end)
+        quotes.append(f"<div class='rq-context'>{marked(text, start, end, lo, len(text) if hi < 0 else hi)}</div>")
+    return (f"<div class='rq-finding'><div><b>{_e(f.message)}</b> <span class='rq-meta'>[{_e(f.rule)}]</span></div>"
+            f"<div class='rq-meta'>应为 {_e(f.expected)}，实际 {_e(f.found)}</div>"
+            f"<ul>{items}</ul>{''.join(quotes)}</div>")
+
+
+def _reuse_html(u) -> str:
+    """Text copied word for word from the body's previous report (retrieval.audit.Reuse)."""
+    what = (f"与 {_e(u.previous)} 逐字相同（{u.reused} 句）" if u.whole
+            else f"有 {u.reused} 句与 {_e(u.previous)} 逐字相同")
+    return (f"<div class='rq-finding rq-reuse'><div><b>「{_e(u.heading)}」{what}</b> "
+            f"<span class='rq-meta'>[{_e(u.rule)}] 相似度 {u.similarity * 100:.0f}%</span></div></div>")
+
+
+def findings_html(audit) -> str:
+    """An audit (retrieval.audit.Audit): the same findings the CLI's `reportqa audit` lists."""
     parts = []
-    for r in stores.facts.list_reports():
-        findings = stores.facts.findings(r.report_id)
-        text = stores.facts.report_text(r.report_id) or ""
-        facts = {(x.table, x.row_key, x.column_key): x for x in stores.facts.facts(r.report_id)} if findings else {}
+    for ra in audit.reports:
+        r, findings = ra.report, ra.findings
         status = f"{len(findings)} 条问题" if findings else "勾稽关系全部通过"
-        items = []
-        for f in findings:
-            cells = "".join(f"<li>{_cell_label(facts, cell)}</li>" for cell in f.cells)
-            quotes = []
-            for start, end in f.spans[:8]:
-                lo = text.rfind("\n", 0, start) + 1
-                hi = text.find("\n", end)
-                quotes.append(f"<div class='rq-context'>{marked(text, start, end, lo, len(text) if hi < 0 else hi)}</div>")
-            items.append(f"<div class='rq-finding'><div><b>{_e(f.message)}</b> <span class='rq-meta'>[{_e(f.rule)}]</span></div>"
-                         f"<div class='rq-meta'>应为 {_e(f.expected)}，实际 {_e(f.found)}</div>"
-                         f"<ul>{cells}</ul>{''.join(quotes)}</div>")
+        if ra.reuse:
+            status += f" · {len(ra.reuse)} 节沿用上年文字"
+        items = [_finding_html(f, ra.text, ra.cells) for f in findings] + [_reuse_html(u) for u in ra.reuse]
         cls = "rq-card rq-warn" if findings else "rq-card rq-ok"
         parts.append(f"<div class='{cls}'><div class='rq-card-head'><b>{_e(r.body)} {_e(r.year or '')}年</b> "
                      f"<span class='rq-meta'>{_e(r.report_id)} · {status}</span></div>{''.join(items)}</div>")
@@ -223,10 +227,10 @@ def compare_html(cmp, old_label: str = "", new_label: str = "") -> str:
         return "<div class='rq-empty'>所选章节在两份报告中都没有找到。</div>"
     old_h = _e(old_label or f"{cmp.old_year or ''}年")
     new_h = _e(new_label or f"{cmp.new_year or ''}年")
-    parts = [f"<div class='rq-cmp-legend'><span class='rq-cmp-key same'>相同</span>"
-             f"<span class='rq-cmp-key reused'>沿用（与上年逐字相同）</span><span class='rq-cmp-key changed'>"
-             f"修改：<del>删去</del> <ins>新增</ins></span><span class='rq-cmp-key added'>新增句</span>"
-             f"<span class='rq-cmp-key removed'>删除句</span></div>"]
+    parts = [("<div class='rq-cmp-legend'><span class='rq-cmp-key same'>相同</span>"
+              "<span class='rq-cmp-key reused'>沿用（与上年逐字相同）</span><span class='rq-cmp-key changed'>"
+              "修改：<del>删去</del> <ins>新增</ins></span><span class='rq-cmp-key added'>新增句</span>"
+              "<span class='rq-cmp-key removed'>删除句</span></div>")]
     for sec in cmp.sections:
         c = sec.counts
         head = sec.heading_new or sec.heading_old or f"{sec.section}、{SECTION_NAMES.get(sec.section, '')}"
@@ -255,63 +259,3 @@ def compare_html(cmp, old_label: str = "", new_label: str = "") -> str:
                      f"<div class='rq-meta'>{stats}</div></div><table class='rq-cmp'><colgroup><col><col></colgroup>"
                      f"<tr><th>{old_h}</th><th>{new_h}</th></tr>{''.join(rows)}</table></div>")
     return "".join(parts)
-
-
-CSS = """
-.rq-title h1 { font-size: 1.6rem; margin: 0 0 .2rem 0; }
-.rq-title p { color: var(--body-text-color-subdued); margin: 0; }
-#rq-sources { max-height: 78vh; overflow-y: auto; }
-.rq-card { border: 1px solid var(--border-color-primary); border-left: 4px solid #3b82f6; border-radius: 8px;
-  padding: .6rem .8rem; margin-bottom: .7rem; background: var(--background-fill-primary); }
-.rq-card-head { margin-bottom: .2rem; }
-.rq-num { color: #2563eb; font-weight: 700; }
-.rq-meta { color: var(--body-text-color-subdued); font-size: .85em; }
-.rq-context, .rq-fulltext { white-space: pre-wrap; tab-size: 4; font-size: .9em; line-height: 1.6;
-  background: var(--background-fill-secondary); border-radius: 6px; padding: .45rem .6rem; margin-top: .4rem; }
-.rq-fulltext { max-height: 360px; overflow-y: auto; }
-.rq-tab { white-space: pre; tab-size: 1; border-left: 1px solid #9ca3af; margin: 0 .3em 0 .5em; padding-left: .1em; }
-mark.hit { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
-.rq-full summary, .rq-table summary { cursor: pointer; color: #2563eb; font-size: .85em; margin-top: .3rem; }
-.rq-scroll { overflow-x: auto; }
-.rq-table table { border-collapse: collapse; font-size: .78em; margin-top: .3rem; }
-.rq-table th, .rq-table td { border: 1px solid var(--border-color-primary); padding: 2px 5px; text-align: right; }
-.rq-table th { background: var(--background-fill-secondary); text-align: left; font-weight: normal; max-width: 14em; }
-.rq-table tr.hit-row > * { background: #fef9c3; }
-.rq-table td.hit-cell { background: #f59e0b !important; color: #000; font-weight: 700; outline: 2px solid #b45309; }
-#rq-delete { background: #dc2626; color: #fff; }
-.rq-cell { font-size: .85em; margin-top: .2rem; }
-.rq-none { border: 1px solid #f59e0b; background: #fffbeb; color: #78350f; border-radius: 8px; padding: .6rem .8rem;
-  margin-bottom: .7rem; }
-.rq-none-chat { color: #78350f; }
-#rq-chat .message:has(.rq-none-chat) { background: #fffbeb !important; border-color: #f59e0b !important; }
-.rq-note { border-left: 4px solid #f59e0b; padding: .3rem .6rem; margin-bottom: .5rem; background: #fffbeb; color: #78350f; }
-.rq-empty { color: var(--body-text-color-subdued); padding: 1rem; text-align: center; }
-.rq-warn { border-left-color: #f59e0b; } .rq-ok { border-left-color: #10b981; }
-.rq-finding { margin: .5rem 0 .2rem 0; }
-.rq-cmp-section { margin-bottom: 1.2rem; }
-.rq-cmp-head { margin: .4rem 0; }
-.rq-cmp-sim { display: inline-block; margin-left: .6rem; padding: 0 .5rem; border-radius: 10px; background: #dbeafe;
-  color: #1e3a8a; font-size: .85em; }
-.rq-cmp-badge { display: inline-block; margin-left: .5rem; padding: 0 .5rem; border-radius: 10px; background: #fef3c7;
-  color: #92400e; border: 1px solid #f59e0b; font-size: .85em; font-weight: 700; }
-table.rq-cmp { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: .9em; line-height: 1.6; }
-table.rq-cmp th { background: var(--background-fill-secondary); text-align: left; padding: 3px 8px;
-  border: 1px solid var(--border-color-primary); }
-table.rq-cmp td { vertical-align: top; padding: 3px 8px; border: 1px solid var(--border-color-primary);
-  white-space: pre-wrap; word-break: break-all; }
-.rq-cmp-reused td { color: var(--body-text-color-subdued); }
-.rq-cmp-flag { margin-left: .4rem; padding: 0 .3rem; border-radius: 4px; background: var(--background-fill-secondary);
-  color: var(--body-text-color-subdued); font-size: .75em; white-space: nowrap; }
-.rq-cmp-changed td { background: #fffbeb; }
-.rq-cmp del, .rq-cmp-key del { background: #fecaca; color: #7f1d1d; text-decoration: line-through; }
-.rq-cmp ins, .rq-cmp-key ins { background: #bbf7d0; color: #14532d; text-decoration: none; }
-.rq-cmp-added td.new { background: #dcfce7; color: #14532d; }
-.rq-cmp-removed td.old { background: #fee2e2; color: #7f1d1d; }
-tr.rq-cmp-fold > td { padding: 0 8px; background: var(--background-fill-secondary); }
-tr.rq-cmp-fold summary { cursor: pointer; color: #2563eb; font-size: .85em; }
-tr.rq-cmp-fold table.rq-cmp { margin: .2rem 0; }
-.rq-cmp-legend { font-size: .85em; margin-bottom: .5rem; }
-.rq-cmp-key { display: inline-block; margin-right: .8rem; padding: 0 .4rem; border-radius: 4px; }
-.rq-cmp-key.reused { color: var(--body-text-color-subdued); } .rq-cmp-key.changed { background: #fffbeb; }
-.rq-cmp-key.added { background: #dcfce7; color: #14532d; } .rq-cmp-key.removed { background: #fee2e2; color: #7f1d1d; }
-"""

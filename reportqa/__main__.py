@@ -1,5 +1,5 @@
 import sys
 
-from reportqa.cli import main
+from app.cli import main
 
 sys.exit(main())

@@ -1,4 +1,6 @@
-"""The answer contract: one object for the CLI, the web chat, the gradio API and the evaluator."""
+"""The answer contract: one object for the CLI, the web chat, the gradio API and the evaluator.
+
+The answer as terminal text is app/text.py (format_answer)."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -18,14 +20,3 @@ def answer_to_dict(answer: Answer) -> dict:
         "citations": citations, "notes": list(answer.notes),
     }
 
-
-def format_answer(answer: Answer) -> str:
-    lines = [answer.answer]
-    for note in answer.notes:
-        lines.append(f"  注意：{note}")
-    for i, c in enumerate(answer.citations, 1):
-        where = f"{c.body} {c.year or ''}年报告 · {c.section}" + (f" · 第{c.page}页" if c.page else "")
-        cell = f" · 表格单元格：{c.cell.row} / {c.cell.column}" if c.cell else ""
-        quote = c.quote.replace("\t", " | ").replace("\n", " ⏎ ")
-        lines.append(f"[{i}] {where}{cell} [{c.start}:{c.end}]\n    「{quote}」")
-    return "\n".join(lines)

@@ -14,10 +14,11 @@ carries its word-level edits (jieba tokens) with offsets into each year's canoni
 
 A "same" narrative sentence of some length is flagged `reused`: copied unchanged from last
 year's report. A narrative section whose every substantive sentence is reused is flagged too.
+
+Which two reports to compare is retrieval/pairs.py; the comparison as terminal text is app/text.py.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -34,7 +35,6 @@ jieba.setLogLevel(60)
 
 CHANGED_MIN = 0.5  # share of words two sentences must have in common to count as one sentence edited
 REUSED_MIN_CHARS = 12  # shorter "same" sentences (headings, stock phrases) are not worth a reused flag
-
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,6 @@ class Comparison:
 
 
 # --------------------------------------------------------------------------- units
-
 
 
 def sentence_units(text: str, start: int, end: int, *, table: bool = False) -> list[Span]:
@@ -252,41 +251,6 @@ def compare_texts(old_text: str, old_sections: list[Section], new_text: str, new
     return out
 
 
-def resolve_pair(reports, body: str, years: list[int] | None = None):
-    """(old, new) reports of the body named loosely (or a report id); raises LookupError saying why."""
-    from retrieval.crossyear import linked, previous_report
-    from retrieval.scope import body_groups, resolve_scope
-
-    by_id = {r.report_id: r for r in reports}
-    if body in by_id:
-        group = linked(reports, by_id[body])
-        anchor = by_id[body]
-    else:
-        scope = resolve_scope(body, reports)
-        if not scope.named or scope.missing:
-            raise LookupError(f"no stored report of {body!r}; bodies: " + ", ".join(sorted({r.body or r.report_id for r in reports})))
-        ids = set(scope.report_ids)
-        groups = [g for g in body_groups(reports) if any(r.report_id in ids for r in g)]
-        if len(groups) > 1:
-            raise LookupError(f"{body!r} names several bodies: " + ", ".join(g[-1].body or g[-1].report_id for g in groups)
-                              + "; name one of them in full or give a report id")
-        group, anchor = groups[0], groups[0][-1]
-    if years:
-        if len(years) != 2:
-            raise LookupError("--years takes two years: OLD NEW")
-        pick = {}
-        for y in years:
-            found = [r for r in group if r.year == y]
-            if not found:
-                raise LookupError(f"no {y} report of {anchor.body}; stored years: " + ", ".join(str(r.year) for r in group))
-            pick[y] = found[-1]
-        return pick[min(years)], pick[max(years)]
-    old = previous_report(reports, anchor)
-    if old is None:
-        raise LookupError(f"only one year of {anchor.body} is stored ({anchor.report_id}): nothing to compare with")
-    return old, anchor
-
-
 def compare_reports(facts: FactStore, old_id: str, new_id: str, sections: list[str] | None = None) -> Comparison:
     old, new = facts.get_report(old_id), facts.get_report(new_id)
     if old is None or new is None:
@@ -297,50 +261,6 @@ def compare_reports(facts: FactStore, old_id: str, new_id: str, sections: list[s
     return Comparison(old_id, new_id, old.year, new.year, secs)
 
 
-# --------------------------------------------------------------------------- text rendering
-
-
-def marked(pair: SentencePair, old_text: str, new_text: str) -> str:
-    """A changed pair as one line with git-style word marks: [-removed-]{+added+}."""
-    out, cursor = [], pair.new.start
-    for e in pair.edits:
-        if e.new:
-            out.append(new_text[cursor:e.new[0]])
-            cursor = e.new[0]
-        if e.op == "equal":
-            out.append(new_text[e.new[0]:e.new[1]])
-        else:
-            if e.old:
-                out.append(f"[-{old_text[e.old[0]:e.old[1]]}-]")
-            if e.new:
-                out.append(f"{{+{new_text[e.new[0]:e.new[1]]}+}}")
-        if e.new:
-            cursor = e.new[1]
-    out.append(new_text[cursor:pair.new.end])
-    return "".join(out)
-
-
-def comparison_lines(cmp: Comparison, old_text: str, new_text: str) -> list[str]:
-    lines = []
-    for sec in cmp.sections:
-        c = sec.counts
-        head = sec.heading_new or sec.heading_old or sec.section
-        flag = "  ** 整节与上年逐字相同 (whole section reused word for word)" if sec.reused_section else ""
-        lines.append(f"== {head}  similarity {sec.similarity:.2f}  ({cmp.old_year} → {cmp.new_year}: "
-                     f"{c['same']} same, {c['reused']} reused, {c['changed']} changed, {c['added']} added, "
-                     f"{c['removed']} removed){flag}")
-        for p in sec.pairs:
-            if p.status == "same":
-                lines.append(f"  {'R' if p.reused else '='} {p.new.text}")
-            elif p.status == "changed":
-                lines.append(f"  ~ {marked(p, old_text, new_text)}")
-            elif p.status == "removed":
-                lines.append(f"  - {p.old.text}")
-            else:
-                lines.append(f"  + {p.new.text}")
-    return lines
-
-
 __all__ = ["Span", "WordEdit", "SentencePair", "SectionComparison", "Comparison", "sentence_units",
            "align_sentences", "word_edits", "sentence_similarity", "compare_texts", "compare_reports", "section_number",
-           "top_sections", "comparison_lines", "marked", "CHANGED_MIN"]
+           "top_sections", "CHANGED_MIN"]

@@ -10,7 +10,7 @@ PYTHON="${PYTHON:-python3}"
 python -m pip install -q --upgrade pip
 python -m pip install -q torch==2.13.0
 if [ "${1:-}" = "--test" ]; then
-  python -m pip install -q -c constraints.txt -e ".[test]"
+  python -m pip install -q -c constraints.txt -e ".[test,bench]"
   if { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" \
        || ! command -v tesseract >/dev/null || [ -z "$(ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata 2>/dev/null)" ]; } \
      && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then

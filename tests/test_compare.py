@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ingest.sections import find_sections
-from reportqa.cli import main as cli
+from app.cli import main as cli
 from retrieval.compare import CHANGED_MIN, compare_reports, compare_texts, section_number, sentence_similarity
 from tests.generator import generate_year_pair
 

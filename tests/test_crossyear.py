@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from app.text import audit_lines
 from ingest.metadata import split_body
 from ingest.pipeline import ingest_paths
 from reportqa.stores import Stores
 from reportqa.types import StoredReport
-from retrieval.audit import audit_lines
 from retrieval.crossyear import across_reports, crossyear_findings, previous_report, year_over_year
 from retrieval.lexicon import match_cells
 from retrieval.pipeline import QuestionAnswerer

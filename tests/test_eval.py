@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.evaluate import KINDS, load_questions, run_eval
+from app.evaluate import KINDS, load_questions, run_eval
 from tests.eval.build_generated import build
 
 REPO = Path(__file__).resolve().parents[1]

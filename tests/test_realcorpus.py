@@ -27,7 +27,7 @@ def corpus(settings_factory):
 
 @pytest.fixture(scope="module")
 def evaluation(corpus):
-    from retrieval.evaluate import run_eval
+    from app.evaluate import run_eval
     stores, _results = corpus
     return run_eval(stores, QUESTIONS)
 
@@ -59,7 +59,7 @@ def test_no_real_report_is_rejected(corpus):
 def test_body_and_year_identified():
     """Body and year from the text alone (nothing stored): right for at least 95 % of the reports
     whose text names its body; where the text never names it, unknown or partial — never another body."""
-    from retrieval.evaluate import identification_report, same_body
+    from app.evaluate import identification_report, same_body
     rows, summary = identification_report(SOURCES)
     assert all(r.stored for r in rows), summary
     named = [r for r in rows if r.named_in_text]
@@ -175,7 +175,7 @@ def test_held_out_reports(settings_factory, folder):
     strict = folder != "holdout3"
     from ingest.pipeline import ingest_paths
     from reportqa.stores import Stores
-    from retrieval.evaluate import identification_report, run_eval
+    from app.evaluate import identification_report, run_eval
     HOLDOUT = CORPUS / folder
     stores = Stores(settings_factory(f"{folder}-home"))
     results = ingest_paths(stores, [HOLDOUT / "reports"], progress=False)

@@ -16,6 +16,7 @@ import logging
 import threading
 from contextlib import contextmanager
 from functools import cached_property
+from pathlib import Path
 
 from reportqa.config import Settings
 from reportqa.stores.facts import FactStore
@@ -41,16 +42,25 @@ class Stores:
         from reportqa.embedding import get_embedder
         return get_embedder(self.settings)
 
+    def embedder_name(self) -> str:
+        """The embedding model's name (its folder's, as Embedder.name), known without loading it."""
+        if "embedder" in self.__dict__:
+            return self.embedder.name
+        if self.settings.embedding_model:
+            return Path(self.settings.embedding_model).expanduser().name
+        from reportqa.embedding import MODEL_NAME
+        return MODEL_NAME
+
     @property
     def vectors(self):
         """The vector store, read afresh when another process has committed since it was opened."""
         generation = self.facts.generation()
         with self._lock:
             if self._vector_store is None:
-                from reportqa.embedding import LangchainEmbeddings
-                from reportqa.stores.vectors import VectorStore
-                self._vector_store = VectorStore(self.settings.chroma_dir, LangchainEmbeddings(self.embedder),
-                                                 self.embedder.name)
+                from reportqa.stores.vectors import LazyEmbeddings, VectorStore
+                # the model is loaded when a query is first embedded, not to open (or delete from) the index
+                self._vector_store = VectorStore(self.settings.chroma_dir, LazyEmbeddings(lambda: self.embedder),
+                                                 self.embedder_name())
                 self._vectors_generation = generation
                 self._clean_if_no_writer()
             elif generation != self._vectors_generation:

@@ -14,6 +14,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
 
 from reportqa.types import Chunk
 
@@ -22,6 +23,20 @@ def _collection_name(model_name: str) -> str:
     # Chroma names: 3-512 chars of [a-zA-Z0-9._-]; one collection per embedding model.
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model_name).strip("-._") or "model"
     return f"chunks-{slug}"[:200]
+
+
+class LazyEmbeddings(Embeddings):
+    """Embeddings through an Embedder loaded on first use: `load()` returns it. Opening the index,
+    or deleting from it, then never loads the model."""
+
+    def __init__(self, load):
+        self._load = load
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._load().embed_passages(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._load().embed_query(text).tolist()
 
 
 PAGE = 5000  # entries read per call when scanning the collection (well under SQLite's variable limit)

@@ -1,0 +1,108 @@
+"""The read side for app/ (the CLI and the web page), so that app/ never touches a store.
+
+    collection = Collection(Stores(settings))
+    collection.reports(), collection.text(report_id), collection.table_grid(report_id, "applications")
+    collection.comparable(), collection.compare(old_id, new_id, ["五"]), collection.audit()
+
+Writes (ingest, restore, relabel, delete) are ingest/catalog.py's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportqa.schema import table_specs
+from reportqa.stores import Stores
+from reportqa.types import Fact, StoredReport
+from retrieval import pairs
+from retrieval.audit import Audit, audit
+from retrieval.compare import Comparison, compare_reports
+
+
+@dataclass
+class Grid:
+    """All table facts of one table of a report, rows and columns in the schema's order."""
+
+    title: str
+    rows: list[tuple[str, str]]  # (row_key, label)
+    columns: list[tuple[str, str]]  # (column_key, label)
+    cells: dict[tuple[str, str], Fact]  # (row_key, column_key) -> fact
+
+
+class Collection:
+    def __init__(self, stores: Stores):
+        self._stores = stores
+        self._reuse: dict = {}  # the audit's reuse flags by report versions (a comparison each)
+
+    @property
+    def _facts(self):
+        return self._stores.facts
+
+    # ------------------------------------------------------------ reports
+    def reports(self) -> list[StoredReport]:
+        return self._facts.list_reports()
+
+    def report(self, report_id: str) -> StoredReport | None:
+        return self._facts.get_report(report_id)
+
+    def links(self) -> dict[str, list[str]]:
+        """report id -> the same body's reports of other years."""
+        from retrieval.scope import body_links
+        return body_links(self.reports())
+
+    def history(self, report_id: str) -> list[dict]:
+        """The replaced or deleted versions of a report, oldest first."""
+        return self._facts.history(report_id)
+
+    def formats(self) -> dict[str, str]:
+        """report id -> its table format (2021, 2019 …)."""
+        return {r.report_id: r.format_version for r in self.reports()}
+
+    # ------------------------------------------------------------ one report's content
+    def text(self, report_id: str) -> str | None:
+        """The canonical text, which every citation's and finding's offsets point into."""
+        return self._facts.report_text(report_id)
+
+    def facts(self, report_id: str) -> list[Fact]:
+        return self._facts.facts(report_id)
+
+    def table_grid(self, report_id: str, table: str, fmt: str = "2021") -> Grid | None:
+        """One table of a report as a grid (None when the table is unknown or has no facts)."""
+        spec = table_specs().get(table)
+        facts = self._facts.facts(report_id, table=table, kind="table") if spec else []
+        if not facts:
+            return None
+        present_rows = {f.row_key for f in facts}
+        present_cols = {f.column_key for f in facts}
+        rows = [(r.key, r.label) for r in spec.rows if r.key in present_rows]
+        rows += sorted({(f.row_key, f.row_label) for f in facts if f.row_key not in {k for k, _ in rows}})
+        cols = [(c.key, c.label) for c in spec.columns_for(fmt) if c.key in present_cols]
+        cols += sorted({(f.column_key, f.column_label) for f in facts if f.column_key not in {k for k, _ in cols}})
+        return Grid(spec.title, rows, cols, {(f.row_key, f.column_key): f for f in facts})
+
+    # ------------------------------------------------------------ two years of one body
+    def comparable(self) -> dict[str, list[StoredReport]]:
+        """Bodies with reports of two or more years: label -> reports, oldest first."""
+        return pairs.comparable_groups(self.reports())
+
+    def resolve_pair(self, body: str, years: list[int] | None = None) -> tuple[StoredReport, StoredReport]:
+        """(old, new) of a body named loosely or a report id; LookupError saying why not."""
+        return pairs.resolve_pair(self.reports(), body, years)
+
+    def pick_pair(self, label: str, year_a: int, year_b: int) -> tuple[StoredReport, StoredReport] | None:
+        """(older, newer) of the body labelled so in comparable(); None when either year is missing."""
+        group = self.comparable().get(label)
+        return pairs.pick_pair(group, year_a, year_b) if group else None
+
+    def citation_pairs(self, citations: list[dict]) -> list[pairs.CitationPair]:
+        return pairs.citation_pairs(self.comparable(), citations)
+
+    def compare(self, old_id: str, new_id: str, sections: list[str] | None = None) -> Comparison:
+        return compare_reports(self._facts, old_id, new_id, sections)
+
+    # ------------------------------------------------------------ findings
+    def audit(self, report_id: str | None = None) -> Audit:
+        return audit(self._stores, report_id, reuse_cache=self._reuse)
+
+    def warm_up(self) -> None:
+        """Load the embedding model and open the indexes now, before the first question."""
+        _model, _index = self._stores.embedder, self._stores.vectors
