@@ -19,7 +19,7 @@ from reportqa.types import StoredReport
 _ENDINGS = ("人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|委员会|管委会|办公室|办公厅|办事处|分局|监管局|"
             "自治区|自治州|自治县|特别行政区|局|厅|委|办|署|中心|政府|街道|街|省|市|区|县|州|盟|旗|镇|乡")
 # An ending only ends a name when the next character does not continue a word (办理, 市场, 区域, 局长…).
-NOT_AFTER = _NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区道头信网在工门采性热服会街"
+NOT_AFTER = _NOT_AFTER = "理法事公结件面托员场域级外内属直长政民县镇乡委务议案区道头信网在工门采性热服会街别"
 _SEGMENT = rf"[\u4e00-\u9fff]{{1,12}}?(?:{_ENDINGS})(?![{_NOT_AFTER}])"
 _MENTION = re.compile(rf"{_SEGMENT}(?:[\u4e00-\u9fff]{{0,12}}?(?:{_ENDINGS})(?![{_NOT_AFTER}]))*")
 _FILLER = re.compile(r"^(?:请问|请|问|关于|对于|那么|那|在|从|和|与|跟|及|以及|的|了|是|查询|查|看看|看|一下|想知道|我想|告诉我|年|度|"

@@ -26,6 +26,10 @@ class CitationBuilder:
                                       facts.sections(report_id), facts.report_pages(report_id))
         return self._cache[report_id]
 
+    def text(self, report_id: str) -> str:
+        """The report's canonical text, which every quote is a span of."""
+        return self._report(report_id)[1]
+
     def add(self, report_id: str, start: int, end: int, cell: CellRef | None = None, score: float | None = None) -> int:
         """Add a citation (deduplicated) and return its 1-based number."""
         for i, c in enumerate(self.citations, 1):
@@ -107,6 +111,15 @@ _LIST_ITEMS_MAX = 6  # items quoted after a sentence that introduces them
 _ASKS_PROBLEMS = re.compile(r"(?:存在|有)(?:的|着)?(?:哪些|什么|主要|一些)?(?:问题|不足|短板|差距|薄弱环节)|(?:问题|不足)(?:是什么|有哪些|有什么)")
 _SHORTCOMING = re.compile(r"有待|不够|不足|欠缺|薄弱|差距|短板|仍需|还需|尚需|不强|不高|不到位|滞后|不均衡|不规范|不完善|"
                           r"有待|不夠|欠缺|薄弱|差距|仍需|還需|不到位")
+def asks_for_shortcomings(question: str) -> bool:
+    """存在哪些问题？ / 主要问题是什么？: what the report says is lacking, not what it will do."""
+    return bool(_ASKS_PROBLEMS.search(question))
+
+
+def states_shortcoming(sentence: str) -> bool:
+    return bool(_SHORTCOMING.search(sentence))
+
+
 _PLAN = re.compile(r"下一步|下一年|今后|将(?:进一步|继续|切实|着力|持续)|將(?:進一步|繼續)|针对|針對|改进措施|改進措施")
 # …但还存在一些不足。/ 主要问题如下： — the sentence only announces what the next ones say
 _INTRODUCES = re.compile(r"(?:[：:]|(?:不足|問題|问题|短板|差距|薄弱环节|薄弱環節|如下|以下几个方面)[。.]?)\s*$")

@@ -1,6 +1,6 @@
 """The question router: an ordered list of routes (retrieval/routes/) and the honest "not found".
 
-    across reports   prior_year → year_over_year → across_bodies   (each decides its own scope)
+    across reports   year_comparison → prior_year → year_over_year → across_bodies   (each decides its own scope)
     scope            resolve_scope: the reports the question is about, or "not in the collection"
     in scope         table_cells → narrative_numbers (numeric questions) → passages
 
@@ -17,10 +17,11 @@ from retrieval.followup import contextualize
 from retrieval.lexicon import asks_for_count, is_numeric_question
 from retrieval.notes import add_report_notes
 from retrieval.question import Question
-from retrieval.routes import across_bodies, narrative_numbers, passages, prior_year, table_cells, year_over_year
+from retrieval.routes import (across_bodies, narrative_numbers, passages, prior_year, table_cells, year_comparison,
+                              year_over_year)
 from retrieval.scope import resolve_scope
 
-ACROSS_REPORTS = (prior_year.answer, year_over_year.answer, across_bodies.answer)
+ACROSS_REPORTS = (year_comparison.answer, prior_year.answer, year_over_year.answer, across_bodies.answer)
 NUMERIC = (table_cells.answer, narrative_numbers.answer)
 
 

@@ -208,3 +208,48 @@ def test_hongze_compared_section_by_section(hongze, capsys):
     out = capsys.readouterr().out
     assert out.startswith("淮安市洪泽区人民政府-2023 (2023) → 淮安市洪泽区人民政府-2024 (2024)")
     assert "- 二是围绕区委区政府中心工作" in out and "+ 二是加强对典型案例的研究、梳理和汇总。" in out
+
+
+# --------------------------------------------------------------------------- asked in the chat
+
+
+def test_what_differs_is_answered_by_the_comparison(hongze):
+    """洪泽区2023年和2024年存在的主要问题有什么不同？ gets the section compared, both years cited,
+    not quotes that leave the reader to compare (issue 13, item 5). Ground truth: the two PDFs, read."""
+    from retrieval.pipeline import QuestionAnswerer
+
+    _home, stores = hongze
+    answer = QuestionAnswerer(stores).ask("洪泽区2023年和2024年存在的主要问题有什么不同？")
+    assert answer.route == "text"
+    assert "逐句对照" in answer.answer and "存在的主要问题" in answer.answer
+    cited = {c.report_id for c in answer.citations}
+    assert cited == {"淮安市洪泽区人民政府-2023", "淮安市洪泽区人民政府-2024"}
+    for c in answer.citations:  # verbatim, located
+        assert stores.facts.report_text(c.report_id)[c.start:c.end] == c.quote
+    new_quotes = " ".join(c.quote for c in answer.citations if c.year == 2024)
+    old_quotes = " ".join(c.quote for c in answer.citations if c.year == 2023)
+    assert "研判能力不足" in new_quotes  # a problem only 2024 states
+    assert "政务公开队伍建设有待加强" in old_quotes  # a problem only 2023 states
+    cmp = compare_reports(stores.facts, "淮安市洪泽区人民政府-2023", "淮安市洪泽区人民政府-2024", ["五"])
+    counts = cmp.sections[0].counts
+    assert f"新增 {counts['added']} 句，删去 {counts['removed']} 句" in answer.answer
+
+
+def test_a_number_that_changed_stays_a_number(hongze):
+    from retrieval.pipeline import QuestionAnswerer
+
+    _home, stores = hongze
+    answer = QuestionAnswerer(stores).ask("洪泽区2023年和2024年收到的申请数量有什么不同？")
+    assert answer.route == "table" and answer.value == 95 - 21
+
+
+def test_asked_for_problems_the_quotes_state_problems(hongze):
+    """存在的主要问题是什么？: no quote that merely shares the words (a measure the report will take)."""
+    from retrieval.compose import states_shortcoming
+    from retrieval.pipeline import QuestionAnswerer
+
+    _home, stores = hongze
+    answer = QuestionAnswerer(stores).ask("洪泽区存在的主要问题是什么？")
+    assert answer.route == "text" and answer.citations
+    assert all(states_shortcoming(c.quote) for c in answer.citations), [c.quote for c in answer.citations]
+    assert any("有待" in c.quote for c in answer.citations if c.year == 2023)

@@ -281,3 +281,17 @@ def test_hongze_linked_and_year_over_year(hongze):
     assert answer.reports == ["淮安市洪泽区人民政府-2023"]
     assert "如依申请公开工作规范性还有待提高" in answer.citations[0].quote
     assert "reportqa compare 淮安市洪泽区人民政府 --section 五" in answer.answer
+
+
+def test_a_ranking_names_each_body_once(collection_home):
+    """No year asked: each body once, by its latest report; years are not mixed (issue 13, item 3)."""
+    stores, prev, cur, truth, others = collection_home
+    answer = QuestionAnswerer(stores).ask("哪个部门收到的政府信息公开申请最多？")
+    assert answer.route == "table", answer.answer
+    bodies = [stores.facts.get_report(rid).body for rid in answer.reports]
+    assert len(bodies) == len(set(bodies)), bodies
+    assert f"青山市-{truth.year}" in answer.reports and f"青山市-{truth.prev_year}" not in answer.reports
+    latest = {f"{g.body}-{g.year}": g for g in [cur, *others]}
+    expected = sorted(latest, key=lambda rid: -latest[rid].cells[(A, "本年新收", "总计")])
+    assert answer.reports == expected
+    assert "各机关最新一年" in answer.answer

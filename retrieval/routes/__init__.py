@@ -2,6 +2,7 @@
 answer when the question is its kind and the reports answer it, None to let the next route try.
 
 Across reports (tried first, they decide their own scope):
+    year_comparison   2023年和2024年存在的主要问题有什么不同？ → the section compared sentence by sentence
     prior_year        去年的报告里…是怎么写的？ → the previous year's wording
     year_over_year    和上年相比…变化了多少？ → both years' cells and the arithmetic
     across_bodies     哪个部门…最多？ / 所有报告合计… → one query over the facts of many reports

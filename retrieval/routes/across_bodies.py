@@ -13,7 +13,7 @@ from retrieval.crossyear import Across, across_reports, ranks
 from retrieval.figures import as_number, plain
 from retrieval.lexicon import flatten, match_cells
 from retrieval.question import Question
-from retrieval.scope import place_levels, resolve_scope
+from retrieval.scope import body_groups, place_levels, resolve_scope
 
 ASKS_RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排行|排序|前[0-9一二三四五六七八九十]+名?")
 ASKS_LOWEST = re.compile(r"最少|最低|最小")
@@ -21,6 +21,8 @@ ASKS_TOTAL = re.compile(r"合计|总共|一共|共计|加起来|总和|累计|�
 ACROSS = re.compile(r"所有|全部|各(?:区县|区|县|市|乡镇|镇|乡|部门|单位|报告|地|机关)|哪个|哪些|哪家|多份报告|这些报告")
 _LOCAL = {"区县": ("区", "县", "旗"), "区": ("区",), "县": ("县", "旗"), "乡镇": ("镇", "乡", "街道"), "镇": ("镇",),
           "乡": ("乡",), "市": ("市",)}
+# a ranking names each body once (its latest report) unless the question asks for every year
+EVERY_YEAR = re.compile(r"所有报告|全部报告|历年|各年|每年|每一年")
 LIST_LIMIT = 30  # ranked rows listed; the rest are counted
 
 
@@ -43,11 +45,15 @@ def answer(question: Question) -> Answer | None:
     if words and not pool:
         notes.append(render("across_filter_empty", words=words))
         pool = in_scope
+    latest_only = bool(rank) and not scope.years and len({r.year for r in pool}) > 1 and not EVERY_YEAR.search(flat)
+    if latest_only:  # one body is one entry: its latest report, not one entry per year
+        pool = latest_per_body(pool)
     if len(pool) < 2 and not total:
         return None
     across = across_reports(question.stores.facts, pool, query)
     label = f"{query.column_label}{query.label}" if query.column_label else query.label
-    scope_words = "、".join(str(y) for y in scope.years) + "年" if scope.years else "全部年份"
+    scope_words = "、".join(str(y) for y in scope.years) + "年" if scope.years else (
+        "各机关最新一年" if latest_only else "全部年份")
     if words:
         scope_words += "，" + words
     cites = CitationBuilder(question.stores)
@@ -91,6 +97,13 @@ def _total(lines: list[str], cites: CitationBuilder, across: Across, label: str,
                         details="其中：" + details + "。"))
     lines.append(render("total_sum", expression=expression, value=plain(across.total), unit=unit))
     return across.total
+
+
+def latest_per_body(reports: list[StoredReport]) -> list[StoredReport]:
+    """Each body's latest report (a body stored under two names across years is one body)."""
+    latest = [max(group, key=lambda r: r.year or 0) for group in body_groups(reports)]
+    keep = {r.report_id for r in latest}
+    return [r for r in reports if r.report_id in keep]
 
 
 def _local_filter(flat: str, reports: list[StoredReport]) -> tuple[list[StoredReport], str | None]:

@@ -29,11 +29,11 @@ def answer(question: Question) -> Answer | None:
     cites = CitationBuilder(question.stores)
     ref = cites.add(fact.report_id, fact.start, fact.end)
     approx = "约" if fact.unit.startswith("余") else ""
-    clause, label = fact.row_label, fact.row_key
+    clause = fact.row_label
     if len(_ONLY_DIGITS.sub("", clause)) < 4:  # 占30.61%: the clause alone says nothing; quote the sentence
         clause = cites.citations[ref - 1].quote
-        label = ""
-    text = render("narrative_value", report=report_name(report), label=label, value=approx + plain(fact.value),
+    clause = clause.replace("「", "『").replace("」", "』")  # a quote inside the quote
+    text = render("narrative_value", report=report_name(report), value=approx + plain(fact.value),
                   unit=fact.unit.lstrip("余") + ("余" if approx else ""), clause=clause, ref=ref)
     return Answer(question.text, "table", text, as_number(fact.value), fact.unit.lstrip("余"), [fact.report_id],
                   cites.citations)

@@ -13,7 +13,7 @@ from reportqa.names import report_name, searched_names
 from reportqa.stores.keywords import tokenize
 from reportqa.types import Answer, StoredReport
 from retrieval.bodymatch import mention_tokens, satisfied_mentions
-from retrieval.compose import CitationBuilder
+from retrieval.compose import CitationBuilder, asks_for_shortcomings, states_shortcoming
 from retrieval.hybrid import Passage, search_passages
 from retrieval.lexicon import flatten
 from retrieval.question import Question
@@ -44,6 +44,8 @@ def answer(question: Question) -> Answer:
     cites = CitationBuilder(question.stores)
     spans = {id(p): cites.best_sentences(p, query, topic=topic) for p in supported}
     chosen = [p for p in supported if spans[id(p)] is not None][:QUOTED_MAX]
+    if asks_for_shortcomings(question.effective):
+        chosen = _shortcomings_only(chosen, spans, cites)
     if not chosen:
         return not_found
     by_report = {r.report_id: r for r in reports}
@@ -59,6 +61,16 @@ def answer(question: Question) -> Answer:
         cite = cites.citations[ref - 1]
         lines.append(render("text_passage", section=cite.section.split(" / ")[-1], quote=cite.quote, ref=ref))
     return Answer(question.text, "text", "\n".join(lines), reports=used, citations=cites.citations)
+
+
+def _shortcomings_only(chosen: list[Passage], spans: dict, cites: CitationBuilder) -> list[Passage]:
+    """Asked what is lacking: of a report whose quotes state a shortcoming, its other quotes (the
+    measures it will take, which merely share the words) are left out."""
+    def lacking(p: Passage) -> bool:
+        start, end = spans[id(p)]
+        return states_shortcoming(cites.text(p.chunk.report_id)[start:end])
+    stating = {p.chunk.report_id for p in chosen if lacking(p)}
+    return [p for p in chosen if p.chunk.report_id not in stating or lacking(p)]
 
 
 def search_query(effective: str, reports: list[StoredReport]) -> str:
