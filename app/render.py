@@ -1,12 +1,24 @@
-"""HTML and Markdown views of answers, tables and findings. Every piece of report text is escaped."""
+"""HTML and Markdown views of answers, citations and table grids for the web page.
+
+Every piece of report text is escaped; in chat bubbles it is Markdown-inert too. A table row's tab
+stays a tab in the text (copying a quote gives the report's characters) and is drawn as a cell
+separator, so 178<tab>37 never reads as 17837. The audit is app/web/audit.py, comparisons
+app/web/compare_view.py.
+"""
 from __future__ import annotations
 
+import re
 from html import escape
 
-from reportqa.types import Answer, Citation
+from reportqa.schema import table_specs
+from reportqa.types import Answer, CellRef, Citation
+from reportqa.vocabulary import standard_sections
 
 RADIUS = 150  # characters of surrounding text shown on each side of a quote
 WINDOW = 5  # table rows shown above and below a cited cell
+TITLE_CHARS = 240  # characters of a quote shown when hovering over its [n]
+SECTION_NAMES = {s.number: s.name for s in standard_sections()}
+CELL_SEPARATOR = " │ "  # a tab between two table cells in plain text (chat bubbles, exports)
 
 
 def _e(value) -> str:
@@ -16,14 +28,34 @@ def _e(value) -> str:
 # Characters that Markdown would act on, as entities: a report's "[点此](http://…)" or "**重要**" is
 # shown as written, never as a link or bold (the quote must be what the report says); "://" and
 # "www." too, which the chat would otherwise turn into links by themselves.
-_MARKDOWN_ENTITIES = {ch: f"&#{ord(ch)};" for ch in "\\`*_[]()#+-!|~{}"}
+_MARKDOWN_ENTITIES = {ch: f"&#{ord(ch)};" for ch in "\\`*_[]()#+-!|~{}<>&\"'"}
 
 
-def _md_text(value) -> str:
-    """Report text for a Markdown bubble: HTML-escaped, Markdown inert."""
-    text = _e(value)
-    text = "".join(_MARKDOWN_ENTITIES.get(ch, ch) for ch in text)
+def md_text(value) -> str:
+    """Report text for a Markdown bubble: HTML-escaped, Markdown inert, table cells kept apart."""
+    text = "".join(_MARKDOWN_ENTITIES.get(ch, ch) for ch in ("" if value is None else str(value)))
+    text = text.replace("\t", CELL_SEPARATOR)
     return text.replace("://", ":&#47;&#47;").replace("www.", "www&#46;")
+
+
+def plain(value, limit: int | None = None) -> str:
+    """Report text on one line for a title attribute or an export: tabs as │, line breaks as spaces."""
+    text = " ".join(("" if value is None else str(value)).replace("\t", CELL_SEPARATOR).split())
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+
+
+def section_title(number: str) -> str:
+    """第三部分 收到和处理政府信息公开申请情况: a standard section by its official name."""
+    return f"第{number}部分 {SECTION_NAMES[number]}" if number in SECTION_NAMES else number
+
+
+def table_name(table: str) -> str:
+    """A table by the names the report template gives it, never its internal key."""
+    spec = table_specs().get(table)
+    if spec is None:
+        return "正文" if table == "narrative" else table
+    section = section_title(spec.section)
+    return section if spec.title in section else f"{section} · {spec.title}"
 
 
 def where(c: Citation) -> str:
@@ -31,17 +63,64 @@ def where(c: Citation) -> str:
     return f"{c.body or ''} {c.year or ''}年 · {c.section}{page}"
 
 
-def _cells(escaped: str) -> str:
-    # A table row's tab stays a tab (the text is verbatim) but is drawn as a visible cell border,
-    # so 178<tab>37 never reads as 17837.
+def cells(escaped: str) -> str:
+    """Escaped text whose tabs are drawn as cell separators (the tab itself stays, for copying)."""
     return escaped.replace("\t", "<span class='rq-tab'>\t</span>")
 
 
 def marked(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, mark_id: str = "") -> str:
+    return marked_spans(text, [(start, end)], lo, hi, mark_id)
+
+
+def marked_spans(text: str, spans, lo: int = 0, hi: int | None = None, mark_id: str = "") -> str:
+    """text[lo:hi] escaped, with each span (start, end) inside it highlighted; the first mark gets mark_id."""
     hi = len(text) if hi is None else hi
-    ident = f' id="{_e(mark_id)}"' if mark_id else ""
-    return (f"{_cells(_e(text[lo:start]))}<mark class='hit'{ident}>{_cells(_e(text[start:end]))}</mark>"
-            f"{_cells(_e(text[end:hi]))}")
+    out, cursor = [], lo
+    for start, end in sorted(set(spans)):
+        start, end = max(start, cursor), min(end, hi)
+        if start >= end:
+            continue
+        ident = f' id="{_e(mark_id)}"' if mark_id and not out else ""
+        out.append(f"{cells(_e(text[cursor:start]))}<mark class='hit'{ident}>{cells(_e(text[start:end]))}</mark>")
+        cursor = end
+    return "".join(out) + cells(_e(text[cursor:hi]))
+
+
+def _column_paths(cols: list[tuple[str, str]]) -> list[list[str]]:
+    """Each column's header path: the groups its key names (行政诉讼.复议后起诉.结果维持) over its label."""
+    labels = [label for _k, label in cols]
+    paths = []
+    for key, label in cols:
+        groups = key.split(".")[:-1]
+        leaf = key if not groups and labels.count(label) > 1 else label  # two columns both written 其他
+        paths.append([*groups, leaf])
+    return paths
+
+
+def header_rows(cols: list[tuple[str, str]], hit_column: str = "") -> str:
+    """The grid's header: one row per level of the columns' groups, a group spanning its columns
+    (行政复议 over 结果维持 … 总计; 行政诉讼 over 未经复议直接起诉 and 复议后起诉, each over its five)."""
+    paths = _column_paths(cols)
+    depth = max((len(p) for p in paths), default=1)
+    rows = [[f"<th class='rq-corner' rowspan='{depth}'></th>"]] + [[] for _ in range(depth - 1)]
+    for level in range(depth):
+        i = 0
+        while i < len(paths):
+            path = paths[i]
+            if level >= len(path):
+                i += 1
+                continue
+            if level == len(path) - 1:  # the column's own label, down to the last header row
+                hit = " hit-col" if cols[i][0] == hit_column else ""
+                rows[level].append(f"<th class='rq-leaf{hit}' rowspan='{depth - level}'>{_e(path[-1])}</th>")
+                i += 1
+                continue
+            j = i
+            while j < len(paths) and len(paths[j]) > level + 1 and paths[j][:level + 1] == path[:level + 1]:
+                j += 1
+            rows[level].append(f"<th class='rq-group' colspan='{j - i}'>{_e(path[level])}</th>")
+            i = j
+    return "".join(f"<tr>{''.join(r)}</tr>" for r in rows)
 
 
 def table_grid(collection, report_id: str, table: str, row_key: str = "", column_key: str = "", fmt: str = "2021") -> str:
@@ -53,8 +132,6 @@ def table_grid(collection, report_id: str, table: str, row_key: str = "", column
     hit = next((i for i, (k, _l) in enumerate(rows) if k == row_key), 0)
     lo = max(0, min(hit - WINDOW, len(rows) - 2 * WINDOW - 1))
     shown = rows[lo:lo + 2 * WINDOW + 1]
-    labels = [label for _k, label in cols]  # two columns both written 其他: name them by key
-    head = "".join(f"<th>{_e(key if labels.count(label) > 1 else label)}</th>" for key, label in cols)
     body = []
     for rk, rlabel in shown:
         tds = []
@@ -63,13 +140,18 @@ def table_grid(collection, report_id: str, table: str, row_key: str = "", column
             hit = " class='hit-cell'" if rk == row_key and ck == column_key else ""
             tds.append(f"<td{hit}>{_e(f.raw if f else '')}</td>")
         cls = " class='hit-row'" if rk == row_key else ""
-        body.append(f"<tr{cls}><th>{_e(rlabel)}</th>{''.join(tds)}</tr>")
+        body.append(f"<tr{cls}><th class='rq-rowlabel'>{_e(rlabel)}</th>{''.join(tds)}</tr>")
     title = _e(grid.title) + (f"（第 {lo + 1}–{lo + len(shown)} 行，共 {len(rows)} 行）" if len(shown) < len(rows) else "")
     return (f"<details class='rq-table' open><summary>表格：{title}</summary><div class='rq-scroll'><table>"
-            f"<tr><th></th>{head}</tr>{''.join(body)}</table></div></details>")
+            f"{header_rows(cols, column_key)}{''.join(body)}</table></div></details>")
 
 
-def citation_card(collection, i: int, c: Citation, formats: dict[str, str]) -> str:
+def cite_id(turn: int, i: int) -> str:
+    """The id of the card of citation i of the conversation's answer number turn."""
+    return f"rq-cite-{turn}-{i}"
+
+
+def citation_card(collection, i: int, c: Citation, formats: dict[str, str], turn: int = 0) -> str:
     text = collection.text(c.report_id) or ""
     lo, hi = max(0, c.start - RADIUS), min(len(text), c.end + RADIUS)
     context = ("…" if lo else "") + marked(text, c.start, c.end, lo, hi) + ("…" if hi < len(text) else "")
@@ -78,184 +160,68 @@ def citation_card(collection, i: int, c: Citation, formats: dict[str, str]) -> s
         cell = (f"<div class='rq-cell'>单元格：{_e(c.cell.row)} / {_e(c.cell.column)}</div>"
                 + table_grid(collection, c.report_id, c.cell.table, c.cell.row_key, c.cell.column_key,
                              formats.get(c.report_id, "2021")))
-    full = marked(text, c.start, c.end, mark_id=f"rq-hit-{i}")
-    return (f"<div class='rq-card' id='rq-cite-{i}'><div class='rq-card-head'><span class='rq-num'>[{i}]</span> "
+    full = marked(text, c.start, c.end, mark_id=f"rq-hit-{turn}-{i}")
+    page = f" · 第{_e(c.page)}页" if c.page else ""
+    return (f"<div class='rq-card' id='{cite_id(turn, i)}'><div class='rq-card-head'><span class='rq-num'>[{i}]</span> "
             f"<b>{_e(c.body)} {_e(c.year or '')}年</b> <span class='rq-meta'>{_e(c.title)}</span></div>"
-            f"<div class='rq-meta'>{_e(c.section)}{' · 第' + _e(c.page) + '页' if c.page else ''}"
-            f" · 字符 {c.start}–{c.end}</div>{cell}<div class='rq-context'>{context}</div>"
+            f"<div class='rq-meta'>{_e(c.section)}{page} · 原文第 {c.start}–{c.end} 字</div>{cell}"
+            f"<div class='rq-context'>{context}</div>"
             f"<details class='rq-full'><summary>在原文中查看</summary><div class='rq-fulltext'>{full}</div></details></div>")
 
 
-def sources_html(collection, answer: Answer | None) -> str:
+def sources_html(collection, answer: Answer | None, turn: int = 0) -> str:
     """The sources panel: a card per citation, its context and table (collection: retrieval.collection.Collection)."""
     if answer is None:
         return "<div class='rq-empty'>提问后，这里显示答案引用的原文段落。</div>"
-    parts = []
+    parts = [f"<div class='rq-src-question' data-turn='{turn}'>问：{_e(plain(answer.question, 80))}</div>"]
     if answer.route == "none":
         parts.append(f"<div class='rq-none'><b>未在报告中找到</b><div>{_e(answer.answer)}</div></div>")
     parts += [f"<div class='rq-note'>⚠ {_e(n)}</div>" for n in answer.notes]
     formats = collection.formats()
-    parts += [citation_card(collection, i, c, formats) for i, c in enumerate(answer.citations, 1)]
-    return "".join(parts) or "<div class='rq-empty'>没有引用。</div>"
+    parts += [citation_card(collection, i, c, formats, turn) for i, c in enumerate(answer.citations, 1)]
+    if not answer.citations and answer.route != "none":
+        parts.append("<div class='rq-empty'>没有引用。</div>")
+    return "".join(parts)
 
 
-def chat_markdown(answer: Answer) -> str:
-    """The chat bubble: the answer, numbered source markers, notes. Report text is escaped."""
-    body = _md_text(answer.answer).replace("\t", " │ ")  # table cells in a quoted row stay apart
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def ref_link(turn: int, i: int, c: Citation) -> str:
+    """[i] as a link to its citation card; hovering shows the quote."""
+    return (f"<a class='rq-ref' href='#{cite_id(turn, i)}' title='{escape(plain(c.quote, TITLE_CHARS), quote=True)}'>"
+            f"&#91;{i}&#93;</a>")
+
+
+def _linked(text: str, answer: Answer, turn: int) -> str:
+    out, cursor = [], 0
+    for m in _MARKER.finditer(text):
+        i = int(m.group(1))
+        if 1 <= i <= len(answer.citations):
+            out.append(md_text(text[cursor:m.start()]) + ref_link(turn, i, answer.citations[i - 1]))
+            cursor = m.end()
+    return "".join(out) + md_text(text[cursor:])
+
+
+def chat_markdown(answer: Answer, turn: int = 0) -> str:
+    """The chat bubble: the answer with its [n] linked to the citation cards, notes, the sources.
+    Report text is escaped. turn: the answer's number in its conversation (1, 2 …)."""
+    body = _linked(answer.answer, answer, turn)
     if answer.route == "none":
-        body = f"<div class='rq-none-chat'>⚠ <b>未在报告中找到</b><br>{body}</div>"
+        body = f"<div class='rq-none-chat' data-turn='{turn}'>⚠ <b>未在报告中找到</b><br>{body}</div>"
     lines = [body]
-    lines += [f"> ⚠ {_md_text(n)}" for n in answer.notes]
+    lines += [f"> ⚠ {md_text(n)}" for n in answer.notes]
     if answer.citations:
-        lines.append("来源：" + "　".join(f"&#91;{i}&#93; {_md_text(where(c))}" for i, c in enumerate(answer.citations, 1)))
+        lines.append("来源：" + "　".join(f"{ref_link(turn, i, c)} {md_text(where(c))}"
+                                        for i, c in enumerate(answer.citations, 1)))
     return "\n\n".join(lines)
 
 
-def export_markdown(turns: list[dict]) -> str:
-    """A conversation (answer_to_dict objects) as Markdown with its citations."""
-    out = ["# reportqa 问答记录", ""]
-    for t in turns:
-        out += [f"## 问：{t['question']}", "", t["answer"], ""]
-        out += [f"> 注意：{n}" for n in t["notes"]]
-        for i, c in enumerate(t["citations"], 1):
-            cell = f" · 单元格：{c['cell']['row']} / {c['cell']['column']}" if c.get("cell") else ""
-            page = f" · 第{c['page']}页" if c.get("page") else ""
-            quote = c["quote"].replace("\n", " ").replace("\t", " | ")
-            out += [f"[{i}] {c['body']} {c['year'] or ''}年 · {c['section']}{page}{cell} · {c['report_id']} [{c['start']}:{c['end']}]",
-                    f"> {quote}", ""]
-    return "\n".join(out) + "\n"
-
-
-def _cell_label(facts: dict, cell: tuple) -> str:
-    f = facts.get(tuple(cell))
-    if f is None:
-        return _e(" / ".join(cell))
-    return f"表 {_e(f.table)} · {_e(f.row_label)} / {_e(f.column_label)} = <b>{_e(f.raw)}</b>"
-
-
-def _finding_html(f, text: str, cells: dict) -> str:
-    items = "".join(f"<li>{_cell_label(cells, cell)}</li>" for cell in f.cells)
-    quotes = []
-    for start, end in f.spans[:8]:
-        lo = text.rfind("\n", 0, start) + 1
-        hi = text.find("\n", end)
-        quotes.append(f"<div class='rq-context'>{marked(text, start, end, lo, len(text) if hi < 0 else hi)}</div>")
-    return (f"<div class='rq-finding'><div><b>{_e(f.message)}</b> <span class='rq-meta'>[{_e(f.rule)}]</span></div>"
-            f"<div class='rq-meta'>应为 {_e(f.expected)}，实际 {_e(f.found)}</div>"
-            f"<ul>{items}</ul>{''.join(quotes)}</div>")
-
-
-def _reuse_html(u) -> str:
-    """Text copied word for word from the body's previous report (retrieval.audit.Reuse)."""
-    what = (f"与 {_e(u.previous)} 逐字相同（{u.reused} 句）" if u.whole
-            else f"有 {u.reused} 句与 {_e(u.previous)} 逐字相同")
-    return (f"<div class='rq-finding rq-reuse'><div><b>「{_e(u.heading)}」{what}</b> "
-            f"<span class='rq-meta'>[{_e(u.rule)}] 相似度 {u.similarity * 100:.0f}%</span></div></div>")
-
-
-def findings_html(audit) -> str:
-    """An audit (retrieval.audit.Audit): the same findings the CLI's `reportqa audit` lists."""
-    parts = []
-    for ra in audit.reports:
-        r, findings = ra.report, ra.findings
-        status = f"{len(findings)} 条问题" if findings else "勾稽关系全部通过"
-        if ra.reuse:
-            status += f" · {len(ra.reuse)} 节沿用上年文字"
-        items = [_finding_html(f, ra.text, ra.cells) for f in findings] + [_reuse_html(u) for u in ra.reuse]
-        cls = "rq-card rq-warn" if findings else "rq-card rq-ok"
-        parts.append(f"<div class='{cls}'><div class='rq-card-head'><b>{_e(r.body)} {_e(r.year or '')}年</b> "
-                     f"<span class='rq-meta'>{_e(r.report_id)} · {status}</span></div>{''.join(items)}</div>")
-    return "".join(parts) or "<div class='rq-empty'>尚无报告。</div>"
-
-
-SECTION_NAMES = {"一": "总体情况", "二": "主动公开政府信息情况", "三": "收到和处理政府信息公开申请情况",
-                 "四": "政府信息公开行政复议、行政诉讼情况", "五": "存在的主要问题及改进情况", "六": "其他需要报告的事项"}
-
-
-def _side(span, edits, which: str, tag: str) -> str:
-    """One side of a changed sentence pair: the words its edits touch wrapped in <del>/<ins>."""
-    text, base = span.text, span.start
-    out, cursor = [], 0
-    for e in edits:
-        rng = e.old if which == "old" else e.new
-        if not rng:
-            continue
-        a, b = rng[0] - base, rng[1] - base
-        out.append(_e(text[cursor:a]))
-        out.append(_e(text[a:b]) if e.op == "equal" else f"<{tag}>{_e(text[a:b])}</{tag}>")
-        cursor = b
-    out.append(_e(text[cursor:]))
-    return "".join(out)
-
-
-FOLD_CONTEXT = 2  # identical table lines kept around a change; longer runs of them are folded
-
-
-def _folded(sec) -> list:
-    """The pairs of a section; in table sections (二 三 四) runs of identical lines become one list."""
-    if sec.section not in "二三四":
-        return list(sec.pairs)
-    out, run = [], []
-
-    def flush(last: bool):
-        keep_tail = 0 if last else FOLD_CONTEXT
-        head = FOLD_CONTEXT if out else 0
-        if len(run) > head + keep_tail + 1:
-            out.extend(run[:head])
-            out.append(run[head:len(run) - keep_tail])
-            out.extend(run[len(run) - keep_tail:])
-        else:
-            out.extend(run)
-        run.clear()
-
-    for p in sec.pairs:
-        if p.status == "same":
-            run.append(p)
-        else:
-            flush(False)
-            out.append(p)
-    flush(True)
-    return out
-
-
-def compare_html(cmp, old_label: str = "", new_label: str = "") -> str:
-    """A comparison (retrieval.compare.Comparison) as one two-column table per section:
-    last year on the left, this year on the right, one row per aligned sentence pair."""
-    if cmp is None:
-        return "<div class='rq-empty'>选择发布机关、两个年份和章节，然后点击「对比」。</div>"
-    if not cmp.sections:
-        return "<div class='rq-empty'>所选章节在两份报告中都没有找到。</div>"
-    old_h = _e(old_label or f"{cmp.old_year or ''}年")
-    new_h = _e(new_label or f"{cmp.new_year or ''}年")
-    parts = [("<div class='rq-cmp-legend'><span class='rq-cmp-key same'>相同</span>"
-              "<span class='rq-cmp-key reused'>沿用（与上年逐字相同）</span><span class='rq-cmp-key changed'>"
-              "修改：<del>删去</del> <ins>新增</ins></span><span class='rq-cmp-key added'>新增句</span>"
-              "<span class='rq-cmp-key removed'>删除句</span></div>")]
-    for sec in cmp.sections:
-        c = sec.counts
-        head = sec.heading_new or sec.heading_old or f"{sec.section}、{SECTION_NAMES.get(sec.section, '')}"
-        badge = "<span class='rq-cmp-badge'>整节与上年逐字相同</span>" if sec.reused_section else ""
-        stats = (f"相同 {c['same']}（沿用 {c['reused']}） · 修改 {c['changed']} · 新增 {c['added']} · 删除 {c['removed']}")
-        rows = []
-        for p in _folded(sec):
-            if isinstance(p, list):  # a long run of identical table lines, folded
-                inner = "".join(f"<tr class='rq-cmp-same'><td class='old'>{_e(q.old.text)}</td>"
-                                f"<td class='new'>{_e(q.new.text)}</td></tr>" for q in p)
-                rows.append(f"<tr class='rq-cmp-fold'><td colspan='2'><details><summary>… {len(p)} 行相同（展开）"
-                            f"</summary><table class='rq-cmp'><colgroup><col><col></colgroup>{inner}</table>"
-                            f"</details></td></tr>")
-                continue
-            if p.status == "changed":
-                left = _side(p.old, p.edits, "old", "del")
-                right = _side(p.new, p.edits, "new", "ins")
-            else:
-                left = _e(p.old.text) if p.old else ""
-                right = _e(p.new.text) if p.new else ""
-            cls = "reused" if p.reused else p.status
-            flag = "<span class='rq-cmp-flag'>沿用</span>" if p.reused else ""
-            rows.append(f"<tr class='rq-cmp-{cls}'><td class='old'>{left}</td><td class='new'>{right}{flag}</td></tr>")
-        parts.append(f"<div class='rq-cmp-section' data-section='{_e(sec.section)}'><div class='rq-cmp-head'>"
-                     f"<b>{_e(head)}</b> <span class='rq-cmp-sim'>相似度 {sec.similarity * 100:.0f}%</span>{badge}"
-                     f"<div class='rq-meta'>{stats}</div></div><table class='rq-cmp'><colgroup><col><col></colgroup>"
-                     f"<tr><th>{old_h}</th><th>{new_h}</th></tr>{''.join(rows)}</table></div>")
-    return "".join(parts)
+def answer_from_dict(d: dict) -> Answer:
+    """An answer stored as retrieval.answer.answer_to_dict, back as an Answer."""
+    citations = []
+    for c in d.get("citations", []):
+        cell = CellRef(**c["cell"]) if c.get("cell") else None
+        citations.append(Citation(**{**c, "cell": cell}))
+    return Answer(d["question"], d["route"], d["answer"], d.get("value"), d.get("unit"), list(d.get("reports", [])),
+                  citations, list(d.get("notes", [])))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from reportqa.schema import table_specs
 from reportqa.stores import Stores
 from reportqa.types import Fact, StoredReport
+from reportqa.vocabulary import section_number
 from retrieval import pairs
 from retrieval.audit import Audit, audit
 from retrieval.compare import Comparison, compare_reports
@@ -26,6 +27,22 @@ class Grid:
     rows: list[tuple[str, str]]  # (row_key, label)
     columns: list[tuple[str, str]]  # (column_key, label)
     cells: dict[tuple[str, str], Fact]  # (row_key, column_key) -> fact
+
+
+@dataclass(frozen=True)
+class PreviousYear:
+    """A cited report and the year before it of the same body, for a one-click comparison."""
+
+    label: str  # the body's label in Collection.comparable() ("" when it has one year only)
+    report_id: str
+    body: str
+    year: int
+    previous_year: int | None  # None: no earlier report of this body is stored
+    section: str  # the standard section number of the cited passage, "" for all
+
+
+def _section(citation: dict) -> str:
+    return section_number(citation.get("section")) or ""
 
 
 class Collection:
@@ -43,6 +60,25 @@ class Collection:
 
     def report(self, report_id: str) -> StoredReport | None:
         return self._facts.get_report(report_id)
+
+    def body_groups(self) -> list[list[StoredReport]]:
+        """The stored reports by issuing body, across years and ways of writing it (oldest first)."""
+        from retrieval.scope import body_groups
+        return body_groups(self.reports())
+
+    def body_choices(self) -> list[tuple[str, list[str]]]:
+        """One (label, every body name the group's reports are stored under) per body: the choices of a
+        body filter. 洪泽区人民政府 (2023) and 淮安市洪泽区人民政府 (2024) are one choice, labelled by
+        the latest name (淮安市洪泽区人民政府（又称洪泽区人民政府）); pass every name of the chosen group
+        as QuestionAnswerer.ask(bodies=...)."""
+        out: dict[str, list[str]] = {}
+        for group in self.body_groups():
+            names = list(dict.fromkeys(r.body for r in reversed(group) if r.body))
+            if not names:
+                continue
+            label = names[0] + (f"（又称{'、'.join(names[1:])}）" if len(names) > 1 else "")
+            out[label if label not in out else f"{label}（{group[-1].report_id}）"] = names
+        return sorted(out.items())
 
     def links(self) -> dict[str, list[str]]:
         """report id -> the same body's reports of other years."""
@@ -93,8 +129,21 @@ class Collection:
         group = self.comparable().get(label)
         return pairs.pick_pair(group, year_a, year_b) if group else None
 
-    def citation_pairs(self, citations: list[dict]) -> list[pairs.CitationPair]:
-        return pairs.citation_pairs(self.comparable(), citations)
+    def citation_pairs(self, citations: list[dict]) -> list[PreviousYear]:
+        """For each cited report (answer_to_dict citations), once: its body's previous year stored
+        (previous_year None when there is none) and the cited section, in citation order."""
+        groups = self.comparable()
+        where = {r.report_id: (label, g) for label, g in groups.items() for r in g}
+        out: list[PreviousYear] = []
+        for c in citations:
+            year = c.get("year")
+            if not year or any(p.report_id == c["report_id"] and p.section == _section(c) for p in out):
+                continue
+            label, group = where.get(c["report_id"], ("", []))
+            earlier = [r.year for r in group if r.year and r.year < year]
+            out.append(PreviousYear(label, c["report_id"], c.get("body") or c["report_id"], year,
+                                    max(earlier) if earlier else None, _section(c)))
+        return out
 
     def compare(self, old_id: str, new_id: str, sections: list[str] | None = None) -> Comparison:
         return compare_reports(self._facts, old_id, new_id, sections)

@@ -99,6 +99,12 @@ def _cell_query(flat: str, entry: dict, term: str) -> CellQuery:
         applicant = _applicant_columns(flat)
         if applicant:
             columns, column_label = applicant
+    if table == "review_litigation":
+        result = _review_result(flat)
+        if result:  # 行政复议其他结果, 复议后起诉结果纠正: the result column of the group asked
+            columns = tuple(c.rsplit(".", 1)[0] + "." + result for c in columns)
+            label = columns[0].replace(".", "·") if len(columns) == 1 else f"{columns[0].split('.')[0]}·{result}"
+            return CellQuery(table=table, rows=tuple(entry["rows"]), columns=columns, label=label, term=term)
     named = _named_column(flat, table)
     if named:
         columns = (named["column"],)
@@ -106,6 +112,16 @@ def _cell_query(flat: str, entry: dict, term: str) -> CellQuery:
                          label=f"{entry['rows'][0]}{named['label']}", term=term)
     return CellQuery(table=table, rows=tuple(entry["rows"]), columns=columns, label=entry.get("label") or term,
                      term=term, column_label=column_label)
+
+
+# The result columns of table 四, under 行政复议 and under each kind of 行政诉讼 (总计 when none is asked).
+_REVIEW_RESULTS = (("其他结果", re.compile(r"其他结果|其它结果")), ("结果维持", re.compile(r"维持")),
+                   ("结果纠正", re.compile(r"纠正")), ("尚未审结", re.compile(r"尚未审结|未审结|未结案|还没有?审结")))
+
+
+def _review_result(flat: str) -> str | None:
+    found = [(m.start(), column) for column, pattern in _REVIEW_RESULTS if (m := pattern.search(flat))]
+    return min(found)[1] if found else None
 
 
 def _named_column(flat: str, table: str) -> dict | None:

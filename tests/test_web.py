@@ -90,12 +90,12 @@ def test_follow_up_not_found_and_export(page, web_server):  # noqa: F811
     assert "未在报告中找到" in answer, answer
     assert page.locator("#rq-sources .rq-none").is_visible()
     page.screenshot(path=str(SHOTS / "03-follow-up-not-found.png"), full_page=True)
+    assert not (web_server.home / "exports").exists()  # answers write no files: export is on demand
     with page.expect_download(timeout=30_000) as dl:
-        page.get_by_role("button", name="导出对话（Markdown）").click()
+        page.click("#rq-export-md")
     text = Path(dl.value.path()).read_text(encoding="utf-8")
-    assert "## 问：存在的主要问题是什么？" in text and "## 问：那2022年呢？" in text
-    assert "政策解读" in text and "> " in text
-    assert list((web_server.home / "exports").glob("*.md"))
+    assert "## 问 1：存在的主要问题是什么？" in text and "## 问 2：那2022年呢？" in text
+    assert "政策解读" in text and "> " in text and "【未找到答案】" in text
 
 
 def test_upload_and_ask_about_it(page, web_server, tmp_path):  # noqa: F811
@@ -161,14 +161,21 @@ def test_upload_and_ask_about_it(page, web_server, tmp_path):  # noqa: F811
     page.screenshot(path=str(SHOTS / "07-filtered-by-body.png"), full_page=True)
 
 
-def test_delete_report(page):
+def test_delete_report(page, web_server):  # noqa: F811
+    uploads = [p for p in (web_server.home / "uploads").rglob("*") if p.is_file()]
     page.get_by_role("tab", name="报告管理").click()
     page.locator("#rq-victim input").click()
     page.get_by_role("option", name="白河县-2021").click()
     page.get_by_role("button", name="删除报告").click()
+    page.wait_for_selector("#rq-delete-confirm", state="visible")  # nothing is deleted before the confirmation
+    assert "白河县" in page.locator("#rq-delete-question").inner_text()
+    assert "白河县" in page.locator("#rq-reports").inner_text()
+    page.click("#rq-delete-yes")
     page.wait_for_function("() => !(document.querySelector('#rq-reports')?.innerText || '').includes('白河县')",
                            timeout=60_000)
     assert "已删除 白河县-2021" in page.locator("#rq-removed").inner_text()
+    left = [p for p in (web_server.home / "uploads").rglob("*") if p.is_file()]
+    assert len(left) == len(uploads) - 1 and not any("白河县" in p.name for p in left), left
     page.screenshot(path=str(SHOTS / "08-after-delete.png"), full_page=True)
 
 

@@ -38,7 +38,8 @@ def test_api_is_listed(client):
     api = client.view_api(print_info=False, return_format="dict")
     assert "/ask" in api["named_endpoints"]
     params = api["named_endpoints"]["/ask"]["parameters"]
-    assert [p["parameter_name"] for p in params] == ["question"]
+    assert [p["parameter_name"] for p in params] == ["question", "history"]
+    assert params[1]["parameter_has_default"] and params[1]["parameter_default"] is None
     assert set(api["named_endpoints"]) == {"/ask"}  # UI events are not part of the API
 
 
@@ -66,3 +67,13 @@ def test_api_matches_cli(client, web_server, question):  # noqa: F811
         assert got["citations"][0]["cell"]["column_key"] == "总计"
     if question.startswith("北京市"):
         assert got["route"] == "none" and not got["citations"]
+
+
+def test_api_history_is_the_conversation(client):
+    """history: the earlier questions, oldest first; a follow-up is read in their context."""
+    first, follow_up = "上海市2023年收到政府信息公开申请多少件？", "那绥芬河市呢？"
+    with_history = client.predict(follow_up, [first], api_name="/ask")
+    alone = client.predict(follow_up, api_name="/ask")
+    assert with_history["route"] == "table" and with_history["value"] == 30, with_history
+    assert alone["route"] == "none", alone
+    assert client.predict(follow_up, [], api_name="/ask") == alone  # no history = a first question

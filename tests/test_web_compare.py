@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.test_web import ask  # noqa: E402
+from tests.test_web import ask, new_conversation  # noqa: E402
 from tests.web_server import PAIR_BODY, SHOTS, browser_page, web_server_pair  # noqa: E402,F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -86,7 +86,7 @@ def test_compare_from_citation(page, web_server_pair):  # noqa: F811
     page.get_by_role("tab", name="问答").click()
     ask(page, f"{PAIR_BODY}{truth.year}年存在的主要问题是什么？")
     page.wait_for_selector("#rq-pick-open", state="visible", timeout=30_000)
-    assert PAIR_BODY in page.locator("#rq-pick input").input_value()
+    assert PAIR_BODY in page.locator("#rq-pick input").input_value()  # the body and its previous year
     assert f"{truth.prev_year}↔{truth.year}" in page.locator("#rq-pick input").input_value()
     page.screenshot(path=str(SHOTS / "10a-citation-compare-control.png"), full_page=True)
     page.click("#rq-pick-open")
@@ -98,3 +98,27 @@ def test_compare_from_citation(page, web_server_pair):  # noqa: F811
     assert sections.count() == 1 and sections.first.get_attribute("data-section") == "五"
     assert "五" in page.locator("#rq-cmp-section input").input_value()
     page.screenshot(path=str(SHOTS / "10-compare-from-citation.png"), full_page=True)
+
+
+def test_compare_from_citation_of_the_earlier_year(page, web_server_pair):  # noqa: F811
+    """A citation of the body's earliest year is never compared with a later one: the page says
+    there is no previous year."""
+    prev, cur, truth = web_server_pair.pair
+    page.get_by_role("tab", name="问答").click()
+    new_conversation(page)
+    ask(page, f"{PAIR_BODY}{truth.prev_year}年存在的主要问题是什么？")
+    page.wait_for_selector("#rq-pick-note", state="visible", timeout=30_000)
+    note = page.locator("#rq-pick-note").inner_text()
+    assert f"{truth.prev_year}年" in note and "没有" in note, note
+    assert not page.locator("#rq-pick-row").is_visible()
+    page.screenshot(path=str(SHOTS / "10b-no-previous-year.png"), full_page=True)
+
+
+def test_compare_choices_on_page_load(page, web_server_pair):  # noqa: F811
+    """The tab's bodies come from the store when the page loads, not when the server started."""
+    page.reload()
+    page.wait_for_selector("#rq-question textarea", timeout=120_000)
+    page.get_by_role("tab", name="年度对比").click()
+    page.wait_for_function("() => (document.querySelector('#rq-cmp-body input')?.value || '').length > 0", timeout=30_000)
+    assert PAIR_BODY in page.locator("#rq-cmp-body input").input_value()
+    assert page.locator("#rq-cmp-old input").input_value() and page.locator("#rq-cmp-new input").input_value()

@@ -3,6 +3,8 @@
 Import the fixture into a test module with ``from tests.web_server import web_server  # noqa: F401``.
 ``web_server_pair`` is a second server whose home is seeded with the bundled sample plus a generated
 pair of years of one body (tests/generator.generate_year_pair), for the year-over-year comparison.
+``web_server_real`` is seeded with the sample and a real published PDF (huaian-2024.pdf from
+/work/shared/real-reports); its tests upload the two 洪泽区 PDFs through the page.
 """
 from __future__ import annotations
 
@@ -101,6 +103,19 @@ def web_server_pair(tmp_path_factory):
         yield server
 
 
+REAL_REPORTS = ROOT.parent / "shared" / "real-reports"
+
+
+@pytest.fixture(scope="session")
+def web_server_real(tmp_path_factory):
+    if not (REAL_REPORTS / "huaian-2024.pdf").exists():
+        pytest.skip(f"needs the real report PDFs in {REAL_REPORTS}")
+    seed = tmp_path_factory.mktemp("reportqa-web-real-seed")
+    shutil.copy(ROOT / "data" / "suifenhe-2023.txt", seed)
+    shutil.copy(REAL_REPORTS / "huaian-2024.pdf", seed)
+    yield from _serve(tmp_path_factory.mktemp("reportqa-web-real-home"), seed)
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags that let Debian's chromium run headless as root on a machine without network.
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -108,18 +123,22 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 SHOTS = ROOT / "test-output" / "screenshots"
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
 @contextmanager
-def browser_page(url: str):
+def browser_page(url: str, **context):
     """A real headless Chromium page on the app at url, ready for a question; dialogs are
-    recorded in page.dialogs (a report's script must never open one)."""
+    recorded in page.dialogs (a report's script must never open one). context: options of the
+    browser context (PHONE for a 390×844 phone); 1440×1000 by default."""
     if not CHROMIUM.exists():
         pytest.skip("browser test needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        pg = context.new_page()
+        options = {"viewport": {"width": 1440, "height": 1000}, **context}
+        pg = browser.new_context(locale="zh-CN", accept_downloads=True, **options).new_page()
         pg.dialogs = []
         pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
         pg.goto(url, timeout=120_000)

@@ -30,3 +30,16 @@ def test_counts_are_numeric_questions():
 
 def test_flatten_reads_full_width_digits_and_drops_white_space():
     assert flatten(" ２０２３ 年\u3000收到") == "2023年收到"
+
+
+@pytest.mark.parametrize("question, columns", [
+    ("淮安市2024年行政复议其他结果多少件？", ("行政复议.其他结果",)),
+    ("复议后起诉结果纠正多少件", ("行政诉讼.复议后起诉.结果纠正",)),
+    ("行政诉讼未经复议直接起诉尚未审结多少件", ("行政诉讼.未经复议直接起诉.尚未审结",)),
+    ("行政复议维持了多少件", ("行政复议.结果维持",)),
+    ("行政诉讼结果纠正多少件", ("行政诉讼.未经复议直接起诉.结果纠正", "行政诉讼.复议后起诉.结果纠正")),
+    ("因政府信息公开被申请行政复议多少件", ("行政复议.总计",)),
+])
+def test_a_result_of_review_or_litigation_is_its_own_column(question, columns):
+    """Table 四 asked by result: the result's column of the group asked, never the group's 总计."""
+    assert match_cells(question)[0].columns == columns
