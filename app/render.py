@@ -2,20 +2,20 @@
 
 Every piece of report text is escaped; in chat bubbles it is Markdown-inert too. A table row's tab
 stays a tab in the text (copying a quote gives the report's characters) and is drawn as a cell
-separator, so 178<tab>37 never reads as 17837. The audit is app/web/audit.py, comparisons
-app/web/compare_view.py.
+separator, so 178<tab>37 never reads as 17837. Table grids are app/render_grid.py, the audit
+app/web/audit.py, comparisons app/web/compare_view.py, the report page app/web/report_view.py.
 """
 from __future__ import annotations
 
 import re
 from html import escape
 
+from app.render_grid import header_rows, table_grid  # noqa: F401  (header_rows: kept importable from here)
 from reportqa.schema import table_specs
 from reportqa.types import Answer, CellRef, Citation
 from reportqa.vocabulary import standard_sections
 
 RADIUS = 150  # characters of surrounding text shown on each side of a quote
-WINDOW = 5  # table rows shown above and below a cited cell
 TITLE_CHARS = 240  # characters of a quote shown when hovering over its [n]
 SECTION_NAMES = {s.number: s.name for s in standard_sections()}
 CELL_SEPARATOR = " │ "  # a tab between two table cells in plain text (chat bubbles, exports)
@@ -72,78 +72,21 @@ def marked(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, 
     return marked_spans(text, [(start, end)], lo, hi, mark_id)
 
 
-def marked_spans(text: str, spans, lo: int = 0, hi: int | None = None, mark_id: str = "") -> str:
-    """text[lo:hi] escaped, with each span (start, end) inside it highlighted; the first mark gets mark_id."""
+def marked_spans(text: str, spans, lo: int = 0, hi: int | None = None, mark_id: str = "",
+                 ids: dict | None = None) -> str:
+    """text[lo:hi] escaped, with each span (start, end) inside it highlighted; the first mark gets mark_id,
+    or each mark the id ids gives its span."""
     hi = len(text) if hi is None else hi
     out, cursor = [], lo
-    for start, end in sorted(set(spans)):
-        start, end = max(start, cursor), min(end, hi)
+    for span in sorted(set(spans)):
+        start, end = max(span[0], cursor), min(span[1], hi)
         if start >= end:
             continue
-        ident = f' id="{_e(mark_id)}"' if mark_id and not out else ""
+        ident = (ids or {}).get(span) or (mark_id if not out else "")
+        ident = f' id="{_e(ident)}"' if ident else ""
         out.append(f"{cells(_e(text[cursor:start]))}<mark class='hit'{ident}>{cells(_e(text[start:end]))}</mark>")
         cursor = end
     return "".join(out) + cells(_e(text[cursor:hi]))
-
-
-def _column_paths(cols: list[tuple[str, str]]) -> list[list[str]]:
-    """Each column's header path: the groups its key names (行政诉讼.复议后起诉.结果维持) over its label."""
-    labels = [label for _k, label in cols]
-    paths = []
-    for key, label in cols:
-        groups = key.split(".")[:-1]
-        leaf = key if not groups and labels.count(label) > 1 else label  # two columns both written 其他
-        paths.append([*groups, leaf])
-    return paths
-
-
-def header_rows(cols: list[tuple[str, str]], hit_column: str = "") -> str:
-    """The grid's header: one row per level of the columns' groups, a group spanning its columns
-    (行政复议 over 结果维持 … 总计; 行政诉讼 over 未经复议直接起诉 and 复议后起诉, each over its five)."""
-    paths = _column_paths(cols)
-    depth = max((len(p) for p in paths), default=1)
-    rows = [[f"<th class='rq-corner' rowspan='{depth}'></th>"]] + [[] for _ in range(depth - 1)]
-    for level in range(depth):
-        i = 0
-        while i < len(paths):
-            path = paths[i]
-            if level >= len(path):
-                i += 1
-                continue
-            if level == len(path) - 1:  # the column's own label, down to the last header row
-                hit = " hit-col" if cols[i][0] == hit_column else ""
-                rows[level].append(f"<th class='rq-leaf{hit}' rowspan='{depth - level}'>{_e(path[-1])}</th>")
-                i += 1
-                continue
-            j = i
-            while j < len(paths) and len(paths[j]) > level + 1 and paths[j][:level + 1] == path[:level + 1]:
-                j += 1
-            rows[level].append(f"<th class='rq-group' colspan='{j - i}'>{_e(path[level])}</th>")
-            i = j
-    return "".join(f"<tr>{''.join(r)}</tr>" for r in rows)
-
-
-def table_grid(collection, report_id: str, table: str, row_key: str = "", column_key: str = "", fmt: str = "2021") -> str:
-    """All facts of one table of a report as a grid, the cited cell highlighted."""
-    grid = collection.table_grid(report_id, table, fmt)
-    if grid is None:
-        return ""
-    rows, cols = grid.rows, grid.columns
-    hit = next((i for i, (k, _l) in enumerate(rows) if k == row_key), 0)
-    lo = max(0, min(hit - WINDOW, len(rows) - 2 * WINDOW - 1))
-    shown = rows[lo:lo + 2 * WINDOW + 1]
-    body = []
-    for rk, rlabel in shown:
-        tds = []
-        for ck, _cl in cols:
-            f = grid.cells.get((rk, ck))
-            hit = " class='hit-cell'" if rk == row_key and ck == column_key else ""
-            tds.append(f"<td{hit}>{_e(f.raw if f else '')}</td>")
-        cls = " class='hit-row'" if rk == row_key else ""
-        body.append(f"<tr{cls}><th class='rq-rowlabel'>{_e(rlabel)}</th>{''.join(tds)}</tr>")
-    title = _e(grid.title) + (f"（第 {lo + 1}–{lo + len(shown)} 行，共 {len(rows)} 行）" if len(shown) < len(rows) else "")
-    return (f"<details class='rq-table' open><summary>表格：{title}</summary><div class='rq-scroll'><table>"
-            f"{header_rows(cols, column_key)}{''.join(body)}</table></div></details>")
 
 
 def cite_id(turn: int, i: int) -> str:

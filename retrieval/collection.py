@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from reportqa.schema import table_specs
 from reportqa.stores import Stores
-from reportqa.types import Fact, StoredReport
+from reportqa.types import Chunk, Fact, PageSpan, Section, StoredReport
 from reportqa.vocabulary import section_number
 from retrieval import pairs
 from retrieval.audit import Audit, audit
@@ -27,6 +27,7 @@ class Grid:
     rows: list[tuple[str, str]]  # (row_key, label)
     columns: list[tuple[str, str]]  # (column_key, label)
     cells: dict[tuple[str, str], Fact]  # (row_key, column_key) -> fact
+    table: str = ""  # the table's key in the schema
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,25 @@ class Collection:
     def facts(self, report_id: str) -> list[Fact]:
         return self._facts.facts(report_id)
 
+    def sections(self, report_id: str) -> list[Section]:
+        """The sections found, in reading order (top sections and their numbered sub-items)."""
+        return self._facts.sections(report_id)
+
+    def chunks(self, report_id: str) -> list[Chunk]:
+        """The passages the report was cut into for retrieval, in reading order."""
+        return sorted((c for c, _tokens in self._facts.chunks([report_id])), key=lambda c: (c.start, c.end))
+
+    def pages(self, report_id: str) -> list[PageSpan]:
+        """Where each stretch of the text came from (PDF pages, Word/HTML blocks)."""
+        return self._facts.report_pages(report_id)
+
+    def table_grids(self, report_id: str) -> list[Grid]:
+        """Every table of a report that has facts, as grids, in the schema's order."""
+        report = self.report(report_id)
+        fmt = report.format_version if report else "2021"
+        tables = {f.table for f in self._facts.facts(report_id, kind="table")}
+        return [g for t in table_specs() if t in tables and (g := self.table_grid(report_id, t, fmt))]
+
     def table_grid(self, report_id: str, table: str, fmt: str = "2021") -> Grid | None:
         """One table of a report as a grid (None when the table is unknown or has no facts)."""
         spec = table_specs().get(table)
@@ -113,7 +133,7 @@ class Collection:
         rows += sorted({(f.row_key, f.row_label) for f in facts if f.row_key not in {k for k, _ in rows}})
         cols = [(c.key, c.label) for c in spec.columns_for(fmt) if c.key in present_cols]
         cols += sorted({(f.column_key, f.column_label) for f in facts if f.column_key not in {k for k, _ in cols}})
-        return Grid(spec.title, rows, cols, {(f.row_key, f.column_key): f for f in facts})
+        return Grid(spec.title, rows, cols, {(f.row_key, f.column_key): f for f in facts}, table)
 
     # ------------------------------------------------------------ two years of one body
     def comparable(self) -> dict[str, list[StoredReport]]:

@@ -1,9 +1,9 @@
 """The web chat (gradio): `build_app(settings)` and `serve(settings)`.
 
 One builder per tab: 问答 (app/web/chat.py, with the conversations panel app/web/conversations.py),
-报告管理 (app/web/reports.py), 一致性审核 (app/web/audit.py), 年度对比 (app/web/compare.py); the page's
-styles are app/web/style.css, its script app/web/script.py. The tabs read and write through
-retrieval.collection.Collection and ingest.catalog.Catalog and ask through
+报告管理 (app/web/reports.py), 报告详情 (app/web/report_page.py), 一致性审核 (app/web/audit.py), 年度对比
+(app/web/compare.py); the page's styles are app/web/style.css, its script app/web/script.py. The tabs
+read and write through retrieval.collection.Collection and ingest.catalog.Catalog and ask through
 retrieval.pipeline.QuestionAnswerer; conversations are kept by reportqa.stores.conversations.
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ from app.web.common import (
 )
 from app.web.compare import CompareTab
 from app.web.conversations import ConversationPanel
+from app.web.report_page import ReportPageTab
 from app.web.reports import ReportsTab
 from app.web.original import CSS as ORIGINAL_CSS, SCROLL_JS
 from app.web.script import HEAD
@@ -77,6 +78,7 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
     conversations = ConversationStore(settings.home / "conversations.sqlite3")
     compare = CompareTab(collection)
     manage = ReportsTab(collection, Catalog(stores), settings.uploads_dir)
+    report_page = ReportPageTab(collection, manage.relabel)
     with gr.Blocks(title="政府信息公开工作年度报告问答 · reportqa") as demo:
         gr.HTML(TITLE)
         loaded = gr.HTML(loaded_summary(collection), elem_id="rq-loaded")
@@ -85,21 +87,25 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
         with gr.Tabs() as tabs:
             chat.build(turns)
             manage.build()
+            report_page.build()
             findings = build_audit_tab(collection)
             compare.build()
 
-        def refresh(bodies, years, cmp_body, cmp_old, cmp_new) -> tuple:
+        def refresh(bodies, years, cmp_body, cmp_old, cmp_new, shown) -> tuple:
             """Everything on the page that lists the stored reports, after a change and on page load."""
             return (loaded_summary(collection), body_filter_update(collection, bodies),
                     year_filter_update(collection, years), *manage.refresh(), findings_html(collection.audit()),
-                    *compare.refresh(cmp_body, cmp_old, cmp_new))
+                    *compare.refresh(cmp_body, cmp_old, cmp_new), *report_page.refresh(shown))
 
-        on_change = dict(fn=refresh, inputs=[chat.bodies, chat.years, compare.body, compare.old, compare.new],
+        on_change = dict(fn=refresh, inputs=[chat.bodies, chat.years, compare.body, compare.old, compare.new,
+                                             report_page.report],
                          outputs=[loaded, chat.bodies, chat.years, *manage.refresh_outputs, findings,
-                                  *compare.refresh_outputs], **PRIVATE)
+                                  *compare.refresh_outputs, *report_page.refresh_outputs], **PRIVATE)
         chat.pick_btn.click(compare.open, chat.pick,
                             [compare.body, compare.old, compare.new, compare.section, compare.out, tabs], **PRIVATE)
         manage.wire(on_change)
+        report_page.wire(on_change)
+        manage.view_btn.click(report_page.open, manage.fix_id, [*report_page.refresh_outputs, tabs], **PRIVATE)
         demo.load(**on_change)
         chat.on_load(demo)
         gr.api(_ask_api(chat.qa), api_name="ask")

@@ -17,8 +17,9 @@ def build_audit_tab(collection) -> gr.HTML:
         return gr.HTML(findings_html(collection.audit()), elem_id="rq-audit")
 
 
-def _cell_items(f, cells: dict) -> str:
-    """The cells a finding concerns, each once, under the name of the table they are in."""
+def _cell_items(f, cells: dict, anchors: dict | None = None) -> str:
+    """The cells a finding concerns, each once, under the name of the table they are in; with anchors
+    ((table, row_key, column_key) -> an element id, the report page's grid cells) each links to its cell."""
     by_table: dict[str, list[str]] = {}
     for cell in dict.fromkeys(tuple(c) for c in f.cells):
         fact = cells.get(cell)
@@ -28,6 +29,8 @@ def _cell_items(f, cells: dict) -> str:
         row = "" if one_row else _e(fact.row_label if fact else row_key) + " / "
         column = _e(column_display(column_key, fact.column_label if fact else column_key.split(".")[-1]))
         item = f"{row}{column}" + (f" = <b>{_e(fact.raw)}</b>" if fact else "")
+        if anchors and cell in anchors:
+            item = f"<a class='rq-jump' href='#{_e(anchors[cell])}'>{item}</a>"
         by_table.setdefault(table, []).append(f"<li>{item}</li>")
     return "".join(f"<div class='rq-finding-table'>{_e(table_name(t))}</div><ul>{''.join(items)}</ul>"
                    for t, items in by_table.items())
@@ -44,10 +47,12 @@ def _quoted_lines(f, text: str) -> str:
                    for (lo, hi), spans in list(lines.items())[:QUOTED_LINES])
 
 
-def _finding_html(f, text: str, cells: dict) -> str:
-    return (f"<div class='rq-finding' title='检查规则：{_e(f.rule)}'><div><b>{_e(f.message)}</b></div>"
+def _finding_html(f, text: str, cells: dict, anchors: dict | None = None, ident: str = "") -> str:
+    """One finding in the template's words; anchors and ident: see _cell_items (the report page)."""
+    ident = f" id='{_e(ident)}'" if ident else ""
+    return (f"<div class='rq-finding'{ident} title='检查规则：{_e(f.rule)}'><div><b>{_e(f.message)}</b></div>"
             f"<div class='rq-meta'>应为 {_e(f.expected)}，实际 {_e(f.found)}</div>"
-            f"{_cell_items(f, cells)}{_quoted_lines(f, text)}</div>")
+            f"{_cell_items(f, cells, anchors)}{_quoted_lines(f, text)}</div>")
 
 
 def _reuse_html(u) -> str:

@@ -26,7 +26,7 @@ class CompareTab:
         """The tab's components (inside the page's gr.Tabs) and its own events."""
         with gr.Tab("年度对比", id="compare"):
             gr.Markdown("同一发布机关两个年份的报告逐节、逐句对照：左为较早年份，右为较晚年份；"
-                        "修改的句子标出删去和新增的词。")
+                        "修改的句子标出删去和新增的词；第二、三、四部分的表格按格对照，有变化的格标出上年→本年。")
             with gr.Row():
                 self.body = gr.Dropdown(label="发布机关（已入库两个以上年份的）", choices=[], value=None, scale=3,
                                         elem_id="rq-cmp-body")
@@ -68,7 +68,9 @@ class CompareTab:
             return EMPTY
         old, new = pair
         cmp = self.collection.compare(old.report_id, new.report_id, [section] if section else None)
-        return compare_html(cmp, f"{old.year}年 · {old.body or old.report_id}", f"{new.year}年 · {new.body or new.report_id}")
+        grids = tuple({g.table: g for g in self.collection.table_grids(r.report_id)} for r in (old, new))
+        return compare_html(cmp, f"{old.year}年 · {old.body or old.report_id}", f"{new.year}年 · {new.body or new.report_id}",
+                            grids)
 
     def open(self, value):
         """A choice of the chat's 与上一年对比 control ('body|old|new|section') shown in this tab."""

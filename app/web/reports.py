@@ -50,12 +50,13 @@ class ReportsTab:
                 self.confirm_btn = gr.Button("确认删除", variant="stop", scale=0, elem_id="rq-delete-yes")
                 self.cancel_btn = gr.Button("取消", scale=0, elem_id="rq-delete-no")
             self.removed = gr.Markdown(visible=False, elem_id="rq-removed")
-            gr.Markdown("发布机关或年份标有「待核实」的，可在此改正（不需重新入库）：")
+            gr.Markdown("发布机关或年份标有「待核实」的，可在此改正（不需重新入库）；「查看」打开报告详情：")
             with gr.Row():
                 self.fix_id = gr.Dropdown(label="选择要修改的报告", choices=[], scale=3, elem_id="rq-fix-id")
                 self.fix_body = gr.Textbox(label="发布机关（全称）", scale=3, elem_id="rq-fix-body")
                 self.fix_year = gr.Textbox(label="报告年份", scale=1, elem_id="rq-fix-year")
                 self.fix_btn = gr.Button("修改", scale=1, elem_id="rq-fix")
+                self.view_btn = gr.Button("查看", scale=1, elem_id="rq-view")  # opens the 报告详情 tab on it
             self.fixed = gr.Markdown(visible=False, elem_id="rq-fixed")
 
     def wire(self, refresh: dict) -> None:

@@ -6,6 +6,9 @@
   so the script waits for the card a moment.
 - A table grid wider than its panel scrolls sideways to its cited cell.
 - An export, once written, is downloaded at once (the file link stays on the page too).
+- The report page (报告详情): a click on a table cell opens the row it was read from (kept hidden
+  below the grid) right under the cell's row, the cell's own characters marked; a finding's cell
+  link (and a cell's ⚠) scrolls to its target and flashes it, a cell also opening its row.
 """
 
 HEAD = """<script>
@@ -44,6 +47,42 @@ HEAD = """<script>
       if (td && box.scrollWidth > box.clientWidth) box.scrollLeft = td.offsetLeft - box.clientWidth / 2 + td.offsetWidth;
     });
   }).observe(document.documentElement, {childList: true, subtree: true});
+
+  const showSource = (a) => {
+    const box = a.closest('.rq-rp-table'), src = document.getElementById(a.dataset.src || '');
+    const td = a.closest('td'), tr = td && td.closest('tr');
+    if (!box || !src || !tr) return;
+    const store = box.querySelector('.rq-srcs');
+    let holder = box.querySelector('tr.rq-src-row');
+    if (!holder) {
+      holder = document.createElement('tr');
+      holder.className = 'rq-src-row';
+      holder.appendChild(document.createElement('td'));
+    }
+    holder.querySelectorAll('.rq-src').forEach((s) => { s.hidden = true; store.appendChild(s); });
+    holder.firstChild.colSpan = [...tr.cells].reduce((n, c) => n + c.colSpan, 0);
+    holder.firstChild.appendChild(src);
+    src.hidden = false;
+    const scroller = box.querySelector('.rq-scroll');  // a grid wider than the screen: the row fits the screen
+    if (scroller) src.style.maxWidth = Math.max(200, scroller.clientWidth - 24) + 'px';
+    tr.after(holder);
+    box.querySelectorAll('.rq-picked').forEach((x) => x.classList.remove('rq-picked'));
+    td.classList.add('rq-picked');
+    const value = document.getElementById(a.dataset.value || '');
+    if (value) value.classList.add('rq-picked');
+  };
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a.rq-cellsrc, a.rq-jump');
+    if (!a) return;
+    e.preventDefault();
+    if (a.classList.contains('rq-cellsrc')) return showSource(a);
+    const target = document.getElementById((a.getAttribute('href') || '').slice(1));
+    if (!target) return;
+    target.scrollIntoView({behavior: 'smooth', block: 'center'});
+    target.classList.remove('rq-flash'); void target.offsetWidth; target.classList.add('rq-flash');
+    const cell = target.querySelector('a.rq-cellsrc');
+    if (cell) showSource(cell);
+  }, true);
 
   window.rqDownload = (before) => {
     let tries = 0;
