@@ -253,3 +253,16 @@ def test_asked_for_problems_the_quotes_state_problems(hongze):
     assert answer.route == "text" and answer.citations
     assert all(states_shortcoming(c.quote) for c in answer.citations), [c.quote for c in answer.citations]
     assert any("有待" in c.quote for c in answer.citations if c.year == 2023)
+
+
+def test_a_disputed_cell_is_answered_with_its_warning(hongze):
+    """洪泽区2023年行政复议总计 is 0 in the table while its parts (维持 10, 纠正 1) add up to 11, as the
+    PDF shows: the answer gives the cell and says beside it that the table's rule fails (issue 13, item 2)."""
+    from app.render import chat_markdown
+    from retrieval.pipeline import QuestionAnswerer
+
+    _home, stores = hongze
+    answer = QuestionAnswerer(stores).ask("洪泽区2023年行政复议总计多少件？")
+    assert answer.route == "table" and answer.value == 0
+    assert any("未通过该表的一致性检查" in n and "11" in n for n in answer.notes), answer.notes
+    assert "⚠" in chat_markdown(answer, 1) and "未通过该表的一致性检查" in chat_markdown(answer, 1)
