@@ -43,8 +43,7 @@ def _print(lines: list[str]) -> None:
 def cmd_ingest(args) -> int:
     results = _catalog(args).ingest(args.paths, body=args.body, year=args.year, progress=not args.quiet,
                                     replace=args.replace)
-    rejected = [r for r in results if r.status == "rejected"]
-    kept = [r for r in results if r.status == "kept"]
+    rejected, kept = ([r for r in results if r.status == status] for status in ("rejected", "kept"))
     for r in results:
         if r.status not in ("rejected", "kept"):
             print(f"{r.status:9} {r.report_id}  ({r.n_chunks} chunks, {r.n_facts} facts, {r.n_findings} findings)  "
@@ -52,10 +51,8 @@ def cmd_ingest(args) -> int:
     if not results:
         print("no report files found in " + ", ".join(map(printable, args.paths)), file=sys.stderr)
         return 2
-    for r in rejected:
-        print(f"rejected  {printable(r.message)}", file=sys.stderr)
-    for r in kept:
-        print(f"kept      {printable(r.message)}", file=sys.stderr)
+    for r in rejected + kept:
+        print(f"{r.status:9} {printable(r.message)}", file=sys.stderr)
     print(f"{len(results) - len(rejected) - len(kept)} stored or unchanged, {len(kept)} kept as stored, "
           f"{len(rejected)} rejected", file=sys.stderr)
     return 1 if rejected or kept else 0

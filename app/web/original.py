@@ -11,6 +11,7 @@ import logging
 import gradio as gr
 from PIL import Image
 
+from app.web.common import PRIVATE
 from ingest.readers.pdf_view import page_view
 from ingest.readers.published_view import published_html
 
@@ -30,6 +31,7 @@ CSS = """
 #rq-published table { border-collapse: collapse; margin: 6px 0; }
 #rq-published td, #rq-published th { border: 1px solid #cbd5e1; padding: 2px 6px; }
 #rq-published mark.rq-hit { background: #fde68a; outline: 2px solid #d97706; }
+@media (max-width: 760px) { #rq-original { order: 7; } }  /* on a phone: right after the citation cards */
 """
 EMPTY = "<p class='rq-muted'>点击答案中的引用（或在上方选择），这里显示它在报告原件中的位置。</p>"
 
@@ -65,9 +67,9 @@ class OriginalPanel:
     def wire(self, inputs: list, citations_of) -> None:
         """inputs: the components citations_of(*values) reads the answer on view's citations from."""
         self.choice.change(lambda *values: self.show(citations_of(*values[:-1]), values[-1]), [*inputs, self.choice],
-                           self.outputs(), show_progress="hidden")
-        self.prev_btn.click(lambda w: self.turn(w, -1), self.where, self.outputs(), show_progress="hidden")
-        self.next_btn.click(lambda w: self.turn(w, +1), self.where, self.outputs(), show_progress="hidden")
+                           self.outputs(), show_progress="hidden", **PRIVATE)
+        self.prev_btn.click(lambda w: self.turn(w, -1), self.where, self.outputs(), show_progress="hidden", **PRIVATE)
+        self.next_btn.click(lambda w: self.turn(w, +1), self.where, self.outputs(), show_progress="hidden", **PRIVATE)
 
     # ------------------------------------------------------------ callbacks
     def show(self, citations: list[dict] | None, choice: str | None) -> tuple:
