@@ -42,7 +42,7 @@ def _print(lines: list[str]) -> None:
 
 def cmd_ingest(args) -> int:
     results = _catalog(args).ingest(args.paths, body=args.body, year=args.year, progress=not args.quiet,
-                                    replace=args.replace)
+                                    replace=args.replace, workers=max(1, args.workers))
     rejected, kept = ([r for r in results if r.status == status] for status in ("rejected", "kept"))
     for r in results:
         if r.status not in ("rejected", "kept"):
@@ -198,6 +198,7 @@ def _store_commands(sub) -> None:
     p.add_argument("--body", help="issuing body, overriding what the text says")
     p.add_argument("--year", type=int, help="report year, overriding what the text says")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=int, default=1, help="processes ingesting at once (one embedding thread each)")
     p.add_argument("--replace", action="store_true",
                    help="store a new version even when it lacks table cells or text the stored one has")
     p.set_defaults(func=cmd_ingest)

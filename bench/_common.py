@@ -29,15 +29,17 @@ def model_folder(model_dir: str | None) -> Path:
     return default_model_dir(Settings.from_env().models_dir).resolve()
 
 
-def settings_for(home: Path, folder: Path) -> Settings:
-    # The model folder is given explicitly, so a fresh home does not convert the model again.
-    return Settings(home=Path(home), embedding_model=str(folder))
+def settings_for(home: Path, folder: Path, backend: str | None = None, threads: int | None = None) -> Settings:
+    # The model folder is given explicitly, and its ONNX exports live beside it, so a fresh home
+    # converts nothing again. backend None: REPORTQA_EMBEDDING_BACKEND, else the default.
+    return Settings(home=Path(home), embedding_model=str(folder), models_path=Path(folder).parent,
+                    embedding_backend=backend, embedding_threads=threads)
 
 
-def load_embedder(folder: Path):
+def load_embedder(folder: Path, backend: str | None = None, threads: int | None = None):
     from reportqa.embedding import get_embedder
     t = time.perf_counter()
-    embedder = get_embedder(settings_for(Path(tempfile.gettempdir()), folder))
+    embedder = get_embedder(settings_for(Path(tempfile.gettempdir()), folder, backend, threads))
     embedder.embed_passages(["warm"])
     embedder.embed_query("warm")
     return embedder, time.perf_counter() - t

@@ -1,68 +1,82 @@
-"""Embedding throughput of the converted bundled e5-small on this machine's CPU.
+"""Embedding throughput of the bundled e5-small per backend (torch, onnx, onnx-int8), same process,
+interleaved runs over the same real passages, and how close each backend's vectors are to torch's.
 
-Run: python bench/bench_embedding.py [--model-dir DIR] [--n 64]
-Prints passages/s (and tokens/s) for short (~40 chars) and ~330-char Chinese passages at batch
-sizes 8/16/32 (best of --repeat runs; "cores busy" = process CPU time / wall time, which drops
-below the thread count when the host is short of CPU). Without --model-dir the bundled model is
-converted (once) into the models folder of reportqa.config.Settings.from_env().
+Run: python bench/bench_embedding.py [--n 64] [--repeat 5] [--batch N] [--threads 1,2] [--model-dir DIR]
+
+The passages are what ingest embeds: `embedding_text` of the chunks of the sample report and of
+generated reports (--n of them, with the "passage: " prefix). tokens = real (unpadded) tokens.
+Each backend runs with its own batch size (torch 8; onnx 4 texts per run, int8 1) unless --batch.
+Each round runs every (backend, threads) once, in turn, so drift of the machine's load hits all
+alike; the median and the best of --repeat rounds are printed, with the load average. Conversions
+(ONNX export, int8) happen once, before any clock, into the models folder.
 """
 from __future__ import annotations
 
 import argparse
-import sys
+import os
+import statistics
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
+from _common import SAMPLE, model_folder, settings_for, table, temp_dir, write_generated
 
-from reportqa.embedding import Embedder  # noqa: E402
-
-SENTENCES = [
-    "2023年本机关共收到政府信息公开申请128件，同比增长15.3%。",
-    "主动公开政府信息4567条，其中规范性文件（含废止）32件，政策解读材料58篇。",
-    "行政复议结果：维持原决定3件，纠正0件，其他结果1件，尚未审结2件。",
-    "依申请公开答复时限平均为12个工作日，较上年缩短2天，群众满意度进一步提升。",
-    "存在的主要问题是公开内容不够全面，解读材料质量有待提高，平台建设仍需加强。",
-    "下一步，我们将进一步加强政务公开标准化、规范化建设，推进基层政务公开。",
-]
+BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
-def passages(length: int, n: int) -> list[str]:
-    out = []
-    for i in range(n):
-        text, j = "", i
-        while len(text) < length:
-            text += SENTENCES[j % len(SENTENCES)]
-            j += 1
-        out.append(f"{i}：" + text[:length])
-    return out
+def real_passages(n: int) -> list[str]:
+    from ingest.pipeline import parse_report
+    from reportqa.chunk_text import embedding_text
+
+    texts = [embedding_text(c) for c in parse_report(SAMPLE).chunks]
+    with temp_dir("bench-embed-") as tmp:
+        for path in write_generated(tmp, 8, 0):
+            texts += [embedding_text(c) for c in parse_report(path).chunks]
+    return list(dict.fromkeys(texts))[:n]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=64, help="passages (default 64)")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (default 5)")
+    parser.add_argument("--batch", type=int, default=None, help="batch size for every backend (default: each its own)")
+    parser.add_argument("--threads", default="1,2", help="thread counts to measure (default 1,2)")
     parser.add_argument("--model-dir", default=None)
-    parser.add_argument("--n", type=int, default=64, help="passages per measurement")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per setting; the best is shown")
     args = parser.parse_args()
-    embedder = Embedder(model_dir=args.model_dir)
-    tokenizer = embedder._model.tokenizer
-    embedder.embed_passages(passages(40, 8))  # warm-up
-    print(f"model {embedder.name}, dim {embedder.dimension}")
-    for length in (40, 330):
-        texts = passages(length, args.n)
-        tokens = sum(len(tokenizer(embedder.passage_prefix + t)["input_ids"]) for t in texts)
-        for batch_size in (8, 16, 32):
-            embedder.batch_size = batch_size
-            took, busy = float("inf"), 0.0
-            for _ in range(args.repeat):  # best of N: other load on the machine only slows runs down
-                start, cpu = time.perf_counter(), time.process_time()
-                embedder.embed_passages(texts)
-                wall = time.perf_counter() - start
-                if wall < took:
-                    took, busy = wall, (time.process_time() - cpu) / wall
-            print(f"{length:4d} chars  batch {batch_size:2d}: {len(texts) / took:7.1f} passages/s"
-                  f"  {tokens / took:7.0f} tokens/s  ({tokens / len(texts):.0f} tokens each;"
-                  f" {busy:.1f} cores busy)")
+
+    from reportqa.embedding import get_embedder
+    folder = model_folder(args.model_dir)
+    texts = real_passages(args.n)
+    runs = {}
+    for backend in BACKENDS:
+        for threads in map(int, args.threads.split(",")):
+            embedder = get_embedder(settings_for(folder.parent, folder, backend, threads))
+            embedder.batch_size = args.batch or embedder.batch_size
+            embedder.embed_passages(texts[:8])  # warm-up (and the conversion, once)
+            runs[(backend, threads)] = embedder
+    from tokenizers import Tokenizer
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokens = sum(len(e.ids) for e in tokenizer.encode_batch(["passage: " + t for t in texts]))
+    print(f"{len(texts)} passages, {tokens} tokens ({tokens / len(texts):.0f} each); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+    times = {key: [] for key in runs}
+    vectors = {}
+    for _ in range(args.repeat):
+        for key, embedder in runs.items():
+            start = time.perf_counter()
+            vectors[key] = embedder.embed_passages(texts)
+            times[key].append(time.perf_counter() - start)
+    reference = vectors[min(k for k in runs if k[0] == "torch")]
+    rows = []
+    for key, took in times.items():
+        cos = (vectors[key] * reference).sum(axis=1)
+        torch_median = statistics.median(times[("torch", key[1])]) if ("torch", key[1]) in times else float("nan")
+        rows.append([key[0], key[1], runs[key].batch_size, f"{tokens / statistics.median(took):.0f}", f"{tokens / min(took):.0f}",
+                     f"{torch_median / statistics.median(took):.2f}x", f"{cos.mean():.4f}", f"{cos.min():.4f}"])
+    print(table(rows, ["backend", "threads", "batch", "tokens/s median", "tokens/s best", "vs torch", "cos mean", "cos min"]))
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    q = {key[0]: e.embed_query("绥芬河市存在的主要问题是什么？") for key, e in runs.items()}
+    print("query vector cosine to torch: " + ", ".join(f"{b} {float(np.dot(v, q['torch'])):.4f}" for b, v in q.items()))
 
 
 if __name__ == "__main__":

@@ -35,10 +35,12 @@ from ingest.narrative import narrative_facts
 from ingest.readers import ReaderError, read_file, supported_suffixes
 from ingest.sections import find_sections
 from ingest.tables.extract import extract_tables
+from reportqa.chunk_text import embedding_text, search_text  # noqa: F401  (importable from here, as before)
 from reportqa.config import PIPELINE_VERSION
 from reportqa.names import displayable
 from reportqa.stores import Stores
 from reportqa.stores.keywords import tokenize
+from reportqa.stores.vector_space import VectorSpaceChanged, embed_chunks
 from reportqa.types import Chunk, ParsedReport
 
 log = logging.getLogger(__name__)
@@ -104,38 +106,8 @@ def parse_report(path: Path, *, body: str | None = None, year: int | None = None
     return report
 
 
-_TABLE_NUMBERS = re.compile(r"[\d０-９.．,，/／%\t |]+")
-
-
-def search_text(chunk: Chunk) -> str:
-    """What is embedded and keyword-indexed for a chunk: its section heading gives it context
-    (unless the chunk starts with that heading already)."""
-    heading = chunk.section.split(" / ")[-1]
-    return chunk.text if chunk.text.startswith(heading) else f"{heading}：{chunk.text}"
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What the dense model sees. Table chunks lose their runs of numbers: "0\t0\t0\t0" costs
-    tokens (embedding time follows tokens) and says nothing a question's meaning could match;
-    the labels stay, and BM25 still indexes the numbers."""
-    if chunk.kind == "table":
-        return _TABLE_NUMBERS.sub(" ", search_text(chunk)).strip()
-    return search_text(chunk)
-
-
 def _embed_chunks(stores: Stores, chunks: list[Chunk]) -> np.ndarray:
-    texts = [embedding_text(c) for c in chunks]
-    hashes = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
-    model = stores.embedder.name
-    cached = stores.facts.cached_vectors(model, hashes)
-    missing = sorted({h: t for h, t in zip(hashes, texts) if h not in cached}.items())
-    if missing:
-        vectors = stores.embedder.embed_passages([t for _h, t in missing])
-        fresh = {h: np.asarray(v, dtype=np.float32).tobytes() for (h, _t), v in zip(missing, vectors)}
-        stores.facts.cache_vectors(model, fresh)
-        cached.update(fresh)
-    dim = stores.embedder.dimension
-    return np.stack([np.frombuffer(cached[h], dtype=np.float32) for h in hashes]) if hashes else np.zeros((0, dim), np.float32)
+    return embed_chunks(stores.facts, stores.embedder, chunks)
 
 
 def _crash_point(name: str) -> None:
@@ -180,6 +152,7 @@ def store_report(stores: Stores, report: ParsedReport, *, replace: bool = False)
     store = stores.vectors
     with stores.writer_lock():
         stores.remove_leftovers()
+        stores.check_space()  # the vectors above are of the kind the store holds
         previous = stores.facts.report_version(report.report_id)
         if previous == report.version:  # another process stored the same version meanwhile
             return "unchanged"
@@ -194,18 +167,29 @@ def store_report(stores: Stores, report: ParsedReport, *, replace: bool = False)
 
 def ingest_file(stores: Stores, path: Path, *, body: str | None = None, year: int | None = None,
                 replace: bool = False) -> IngestResult:
+    parsed = parse_file(path, body=body, year=year)
+    return parsed if isinstance(parsed, IngestResult) else store_parsed(stores, path, parsed, replace=replace)
+
+
+def parse_file(path: Path, *, body: str | None = None, year: int | None = None) -> ParsedReport | IngestResult:
+    """The parsed report, or the IngestResult saying why the file is rejected."""
     try:
-        report = _parse(path, body=body, year=year)
+        return _parse(path, body=body, year=year)
     except ReaderError as exc:
         return IngestResult(str(path), "rejected", message=str(exc))
     except (OSError, ValueError) as exc:
         return IngestResult(str(path), "rejected", message=f"{Path(path).name}: {exc}")
+
+
+def store_parsed(stores: Stores, path: Path, report: ParsedReport, *, replace: bool = False) -> IngestResult:
+    counts = (len(report.chunks), len(report.facts), len(report.findings))
     try:
         status = store_report(stores, report, replace=replace)
     except ReplacementRefused as exc:
-        return IngestResult(str(path), "kept", report.report_id, str(exc), len(report.chunks), len(report.facts),
-                            len(report.findings))
-    return IngestResult(str(path), status, report.report_id, "", len(report.chunks), len(report.facts), len(report.findings))
+        return IngestResult(str(path), "kept", report.report_id, str(exc), *counts)
+    except VectorSpaceChanged as exc:
+        return IngestResult(str(path), "rejected", report.report_id, f"{Path(path).name}: {exc}", *counts)
+    return IngestResult(str(path), status, report.report_id, "", *counts)
 
 
 def _parse(path: Path, *, body: str | None, year: int | None) -> ParsedReport:
@@ -231,24 +215,35 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 def ingest_paths(stores: Stores, paths: Iterable[str | Path], *, body: str | None = None, year: int | None = None,
                  progress: bool = True, on_result: Callable[[IngestResult], None] | None = None,
-                 replace: bool = False) -> list[IngestResult]:
+                 replace: bool = False, workers: int = 1) -> list[IngestResult]:
+    """One result per file, in the files' order. Parsing runs ahead of embedding (ingest/parallel.py);
+    with workers > 1, that many processes (one embedding thread each) share the files."""
+    from ingest import parallel
+
     files = expand_paths(paths)
-    results = []
+    options = dict(body=body, year=year, replace=replace)
+    if workers > 1 and len(files) > 1:
+        stream = parallel.in_workers(stores, files, min(workers, len(files)), **options)
+    else:
+        stream = parallel.overlapped(stores, files, **options)
+    results: dict[int, IngestResult] = {}
     bar = None
     if progress and len(files) > 1:
         from tqdm import tqdm
         bar = tqdm(total=len(files), unit="report", file=sys.stderr, desc="ingest")
-    for f in files:
-        result = ingest_file(stores, f, body=body, year=year, replace=replace)
-        results.append(result)
-        if on_result:
-            on_result(result)
+    try:
+        for index, result in stream:
+            results[index] = result
+            if on_result:
+                on_result(result)
+            if bar:
+                bar.update(1)
+                bar.set_postfix_str(f"{files[index].name[:30]}: {result.status}")
+    finally:
+        stream.close()
         if bar:
-            bar.update(1)
-            bar.set_postfix_str(f"{f.name[:30]}: {result.status}")
-    if bar:
-        bar.close()
-    return results
+            bar.close()
+    return [results[i] for i in sorted(results)]
 
 
 def restore_report(stores: Stores, report_id: str, version: str) -> IngestResult:

@@ -4,6 +4,8 @@ switches the program sets for itself.
     REPORTQA_HOME               the folder of the embedded stores (default ~/.reportqa)
     REPORTQA_EMBEDDING_MODEL    a sentence-transformers folder instead of the bundled e5-small
     REPORTQA_MODELS_DIR         where the bundled model is converted to (shared by several homes)
+    REPORTQA_EMBEDDING_BACKEND  onnx (default) | onnx-int8 | torch: what runs the embedding model
+    REPORTQA_EMBEDDING_THREADS  threads for embedding passages (default one per core)
     REPORTQA_PARSE_* …          what one file may cost to read (ParseLimits below)
     REPORTQA_OCR_UPSCALE …      how scanned pages are enlarged for OCR
 
@@ -21,6 +23,23 @@ from pathlib import Path
 
 # Pipeline version: part of every report's version hash, so a parser change re-ingests.
 PIPELINE_VERSION = "3"
+
+# What runs the embedding model (reportqa/embedding.py). onnx is the default: ONNX Runtime fp32 gives
+# torch's vectors (cosine 1.0000) at ~2.1x torch's tokens/s, and ingest ran 3.9x the plain LangChain
+# pipeline (bench/bench_ingest.py). onnx-int8 (int8 weights, per channel) is ~3.9x torch and ingests
+# 5.7x the plain pipeline, but its vectors (cosine ~0.997) moved hit@1 on the sample questions
+# by -9 points (2 of 22) and on the real corpus by +2 (bench/bench_retrieval.py): over the 1-point
+# bound, so it is a choice, not the default. torch is kept as a choice too.
+BACKENDS = ("onnx", "onnx-int8", "torch")
+DEFAULT_BACKEND = "onnx"
+
+
+def embedding_backend(value: str | None) -> str:
+    """A backend name as given (or REPORTQA_EMBEDDING_BACKEND), checked; the default when unset."""
+    value = (value or os.environ.get("REPORTQA_EMBEDDING_BACKEND") or DEFAULT_BACKEND).strip().lower()
+    if value not in BACKENDS:
+        raise ValueError(f"REPORTQA_EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, not {value!r}")
+    return value
 
 
 def configure_offline() -> None:
@@ -114,6 +133,12 @@ class Settings:
     # The converted embedding model can live apart from the stores (shared by several homes);
     # None: REPORTQA_MODELS_DIR, else home/models.
     models_path: Path | None = None
+    # What runs the embedding model: onnx | onnx-int8 | torch (BACKENDS above); None:
+    # REPORTQA_EMBEDDING_BACKEND, else DEFAULT_BACKEND. Vectors are kept per model and backend.
+    embedding_backend: str | None = None
+    # Threads that embed passages (ingest); None: REPORTQA_EMBEDDING_THREADS, else one per core.
+    # `reportqa ingest --workers N` gives each worker process one. A single question always uses one.
+    embedding_threads: int | None = None
     parse: ParseLimits = field(default_factory=ParseLimits.current)
 
     @classmethod
@@ -123,6 +148,8 @@ class Settings:
             home=Path(home).expanduser() if home else default_home(),
             embedding_model=os.environ.get("REPORTQA_EMBEDDING_MODEL") or None,
             models_path=Path(models).expanduser() if models else None,
+            embedding_backend=embedding_backend(None),
+            embedding_threads=int(_env_number("REPORTQA_EMBEDDING_THREADS", 0)) or None,
             parse=ParseLimits.from_env(),
         )
 
@@ -140,6 +167,18 @@ class Settings:
             return self.models_path
         override = os.environ.get("REPORTQA_MODELS_DIR")  # a Settings built in code, not from_env
         return Path(override).expanduser() if override else self.home / "models"
+
+    @property
+    def backend(self) -> str:
+        """The embedding backend (a Settings built in code follows REPORTQA_EMBEDDING_BACKEND too)."""
+        return embedding_backend(self.embedding_backend)
+
+    @property
+    def threads(self) -> int:
+        """Threads for embedding passages."""
+        if self.embedding_threads:
+            return max(1, int(self.embedding_threads))
+        return max(1, int(_env_number("REPORTQA_EMBEDDING_THREADS", 0)) or os.cpu_count() or 1)
 
     @property
     def uploads_dir(self) -> Path:

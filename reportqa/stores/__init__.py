@@ -8,6 +8,10 @@ writers take the folder's writer lock for the short span in which they write vec
 only a process holding that lock removes vectors left by a writer that died, so a reader never
 deletes what a live writer has not committed yet. Readers notice other processes' commits through
 the facts store's generation counter and read the vector index afresh.
+
+Vectors are kept per model and backend (`embedder_name()`, reportqa/stores/vector_space.py): a
+process whose embedder differs from what the store's vectors were made with embeds them again,
+once, when it first needs the model, so a store never mixes vectors of two backends.
 """
 from __future__ import annotations
 
@@ -36,20 +40,50 @@ class Stores:
         self._writer = threading.RLock()  # threads of one process (the web server) take turns too
         self._vector_store = None
         self._vectors_generation = None
+        self._space_checked = False
 
     @cached_property
     def embedder(self):
         from reportqa.embedding import get_embedder
-        return get_embedder(self.settings)
+        embedder = get_embedder(self.settings)
+        self._ensure_space(embedder, self.vectors)  # "embedder" is not set yet: vectors does not check
+        return embedder
 
     def embedder_name(self) -> str:
-        """The embedding model's name (its folder's, as Embedder.name), known without loading it."""
+        """What the vectors are kept under: the embedding model's name (its folder's) and the
+        backend, as the embedder's vector_key, known without loading the model."""
         if "embedder" in self.__dict__:
-            return self.embedder.name
-        if self.settings.embedding_model:
-            return Path(self.settings.embedding_model).expanduser().name
-        from reportqa.embedding import MODEL_NAME
-        return MODEL_NAME
+            return self.embedder.vector_key
+        from reportqa.embedding import MODEL_NAME, vector_key
+        model = Path(self.settings.embedding_model).expanduser().name if self.settings.embedding_model else MODEL_NAME
+        return vector_key(model, self.settings.backend)
+
+    def _ensure_space(self, embedder, store) -> None:
+        """The committed vectors are this embedder's, or are made so now (vector_space.reembed)."""
+        key = embedder.vector_key
+        recorded = self.facts.vector_space()
+        if recorded != key:
+            if recorded is None and not self.facts.committed_versions():
+                self.facts.set_vector_space(key)  # a new store
+            else:
+                from reportqa.stores.vector_space import reembed
+                with self.writer_lock():
+                    recorded = self.facts.vector_space()
+                    if recorded != key:
+                        self.remove_leftovers()
+                        reembed(self.facts, store, embedder, recorded)
+                        self.saw_own_commit(self.facts.generation())
+        self._space_checked = True
+
+    def check_space(self) -> None:
+        """Under the writer lock, before writing vectors: the store's vectors are still this
+        process's kind (another process may have switched them since)."""
+        from reportqa.stores.vector_space import VectorSpaceChanged
+        recorded = self.facts.vector_space()
+        if recorded != self.embedder_name():
+            raise VectorSpaceChanged(
+                f"another process re-embedded this store with {recorded} while this one embeds with "
+                f"{self.embedder_name()}; use one REPORTQA_EMBEDDING_BACKEND per store and ingest again")
 
     @property
     def vectors(self):
@@ -68,6 +102,9 @@ class Stores:
                          self._vectors_generation, generation)
                 self._vector_store.reopen()
                 self._vectors_generation = generation
+                self._space_checked = False
+        if not self._space_checked and "embedder" in self.__dict__:
+            self._ensure_space(self.embedder, self._vector_store)  # another process may have switched them
         return self._vector_store
 
     def saw_own_commit(self, generation: int) -> None:

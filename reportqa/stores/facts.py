@@ -168,6 +168,19 @@ class FactStore:
         with conn:
             conn.executemany("INSERT OR REPLACE INTO embedding_cache VALUES (?,?,?)", [(model, h, v) for h, v in items.items()])
 
+    # ------------------------------------------------------------ what the vectors were made with
+    def vector_space(self) -> str | None:
+        """The vector key (model + backend) of the committed vectors; None in a store made before
+        it was recorded (torch vectors named after the model alone) or a new one."""
+        row = self._conn().execute("SELECT value FROM store_settings WHERE key = 'vector_space'").fetchone()
+        return row[0] if row else None
+
+    def set_vector_space(self, key: str) -> None:
+        conn = self._conn()
+        with conn:
+            conn.execute("INSERT OR REPLACE INTO store_settings VALUES ('vector_space', ?)", (key,))
+            self._bump(conn)  # other processes reopen their index and see the change
+
     # ------------------------------------------------------------ read side
     def committed_versions(self, report_ids: list[str] | None = None) -> dict[str, str]:
         """The committed version of these reports (of all when None: a scan, for tests and tools)."""

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS embedding_cache (
   model TEXT, text_hash TEXT, vector BLOB, PRIMARY KEY (model, text_hash)
 );
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER);
+CREATE TABLE IF NOT EXISTS store_settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS pending_vectors (
   report_id TEXT, version TEXT, reason TEXT, PRIMARY KEY (report_id, version)
 );

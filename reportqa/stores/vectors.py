@@ -20,7 +20,8 @@ from reportqa.types import Chunk
 
 
 def _collection_name(model_name: str) -> str:
-    # Chroma names: 3-512 chars of [a-zA-Z0-9._-]; one collection per embedding model.
+    # Chroma names: 3-512 chars of [a-zA-Z0-9._-]; one collection per embedding model and backend
+    # (model_name is a vector key, e.g. multilingual-e5-small+onnx-int8: reportqa/stores/vector_space.py).
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model_name).strip("-._") or "model"
     return f"chunks-{slug}"[:200]
 
@@ -67,6 +68,14 @@ class VectorStore:
         SharedSystemClient._identifier_to_system.pop(identifier, None)  # not reused by the new client
         SharedSystemClient._identifier_to_refcount.pop(identifier, None)
         self._open()
+
+    def drop_collection(self, model_name: str) -> bool:
+        """Remove another key's collection (after its vectors were made again under this one)."""
+        name = _collection_name(model_name)
+        if name == self._name or name not in {getattr(c, "name", c) for c in self._client.list_collections()}:
+            return False
+        self._client.delete_collection(name)
+        return True
 
     def delete_version(self, report_id: str, version: str) -> None:
         """Remove one version's entries (a crashed writer's, or a replaced or deleted report's)."""
