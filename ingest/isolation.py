@@ -95,6 +95,7 @@ class IsolatedParser:
         self.limits = limits or ParseLimits.current()
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
+        self._largest_peak_mb = 0.0  # of the workers stopped so far (a worker is replaced after a failure)
 
     def parse(self, path: Path, *, body: str | None = None, year: int | None = None) -> ParsedReport:
         path = Path(path)
@@ -131,6 +132,10 @@ class IsolatedParser:
                 return int(line.split()[1]) / 1024
         return None
 
+    def largest_peak_mb(self) -> float:
+        """The largest peak resident memory of any worker so far, the running one included."""
+        return max(self._largest_peak_mb, self.peak_memory_mb() or 0.0)
+
     def _start(self) -> subprocess.Popen:
         if self._process is not None and self._process.poll() is None:
             return self._process
@@ -142,6 +147,7 @@ class IsolatedParser:
         return self._process
 
     def _stop(self, *, kill: bool = False) -> None:
+        self._largest_peak_mb = max(self._largest_peak_mb, self.peak_memory_mb() or 0.0)
         process, self._process = self._process, None
         if process is None:
             return
