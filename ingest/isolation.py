@@ -56,21 +56,30 @@ def _receive(stream):
 
 
 # ------------------------------------------------------------------ the worker side
-def _serve(memory_mb: int) -> None:
-    """Parse each (path, body, year) read from stdin; write back ("ok", report) or ("rejected", name, reason)."""
-    import resource
-    limit = memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def worker_requests(first: int = 0):
+    """A worker's channel: the stdin/stdout pair every request and reply go through. Yields
+    (channel_out, request) until the caller sends None or closes; `first` requests are read
+    and yielded before the loop's (a worker's set-up message)."""
     channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing a library prints may corrupt the channel
-    from ingest.pipeline import parse_report
     while True:
         try:
             request = _receive(channel_in)
         except EOFError:
             return
-        if request is None:
+        if request is None and first <= 0:
             return
+        first -= 1
+        yield channel_out, request
+
+
+def _serve(memory_mb: int) -> None:
+    """Parse each (path, body, year) read from stdin; write back ("ok", report) or ("rejected", name, reason)."""
+    import resource
+    limit = memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from ingest.pipeline import parse_report
+    for channel_out, request in worker_requests():
         path, body, year = request
         name = Path(path).name
         try:

@@ -22,7 +22,7 @@ import threading
 from collections import deque
 from pathlib import Path
 
-from ingest.isolation import _receive, _send
+from ingest.isolation import _receive, _send, worker_requests
 from ingest.pipeline import IngestResult, ingest_file, parse_file, store_parsed
 from reportqa.config import Settings
 from reportqa.stores import Stores
@@ -155,16 +155,11 @@ def _stop(worker: subprocess.Popen) -> None:
 
 def _serve() -> None:
     """A worker: ingest each (path, body, year, replace) read from stdin; write back its IngestResult."""
-    channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing a library prints may corrupt the channel
-    stores = Stores(_receive(channel_in))
-    while True:
-        try:
-            request = _receive(channel_in)
-        except EOFError:
-            return
-        if request is None:
-            return
+    stores = None
+    for channel_out, request in worker_requests(first=1):
+        if stores is None:  # the first message is the settings of the store to write to
+            stores = Stores(request)
+            continue
         path, body, year, replace = request
         try:
             result = ingest_file(stores, Path(path), body=body, year=year, replace=replace)

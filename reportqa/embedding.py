@@ -18,8 +18,6 @@ See /work/shared/notes/embedding-model.md.
 """
 from __future__ import annotations
 
-import functools
-import json
 import os
 import threading
 from pathlib import Path
@@ -28,6 +26,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from reportqa.config import BACKENDS, Settings
+from reportqa.embedder_base import PrefixedEmbedder, vector_key
 from reportqa.model_files import (MARKER, MODEL_NAME, SOURCE_FILE, SOURCE_PACKAGE, SOURCE_SHA256, ModelIntegrityError,
                                   bundled_model_path, convert_bundled_model, default_model_dir)
 
@@ -37,12 +36,7 @@ __all__ = ["Embedder", "LangchainEmbeddings", "get_embedder", "prepare_model", "
            "SOURCE_SHA256", "ModelIntegrityError", "bundled_model_path", "convert_bundled_model", "default_model_dir"]
 
 
-def vector_key(model_name: str, backend: str) -> str:
-    """What vectors are kept under (a Chroma collection, the cache's rows): the model and the backend."""
-    return f"{model_name}+{backend}"
-
-
-class Embedder:
+class Embedder(PrefixedEmbedder):
     """A sentence-transformers model loaded from a local folder, on CPU, run by torch."""
 
     backend = "torch"
@@ -61,22 +55,10 @@ class Embedder:
             raise FileNotFoundError(f"embedding model folder {folder} has no config.json / modules.json")
         self.folder = folder
         self.batch_size = batch_size
-        prefixes = {}
-        if (folder / MARKER).is_file():
-            prefixes = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-        self.query_prefix: str = prefixes.get("query_prefix", "")
-        self.passage_prefix: str = prefixes.get("passage_prefix", "")
+        self._read_prefixes(folder)
         self._lock = threading.Lock()  # a fast tokenizer must not be used from two threads at once
         self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         self._model.eval()
-
-    @property
-    def name(self) -> str:
-        return self.folder.name
-
-    @property
-    def vector_key(self) -> str:
-        return vector_key(self.name, self.backend)
 
     @property
     def dimension(self) -> int:
@@ -98,17 +80,6 @@ class Embedder:
         out = np.empty_like(vectors, dtype=np.float32)
         out[order] = vectors
         return out
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode([self.passage_prefix + t for t in texts])
-
-    def embed_query(self, text: str) -> np.ndarray:
-        # Chat users repeat and rephrase questions; a repeated one costs nothing.
-        return self._cached_query(text).copy()
-
-    @functools.lru_cache(maxsize=2048)
-    def _cached_query(self, text: str) -> np.ndarray:
-        return self._encode([self.query_prefix + text])[0]
 
 
 class LangchainEmbeddings(Embeddings):

@@ -15,19 +15,17 @@ Threads do not spin while waiting: on a shared 2-core machine spinning steals th
 """
 from __future__ import annotations
 
-import functools
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from reportqa.model_files import MARKER
+from reportqa.embedder_base import PrefixedEmbedder
 from reportqa.onnx_export import model_layout, onnx_model
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(PrefixedEmbedder):
     def __init__(self, folder: Path, models_dir: Path, *, quantized: bool, batch_size: int | None = None,
                  threads: int = 1):
         from tokenizers import Tokenizer
@@ -38,9 +36,7 @@ class OnnxEmbedder:
         self.threads = max(1, int(threads))
         layout = model_layout(self.folder)
         self.path = onnx_model(self.folder, models_dir, quantized=quantized)
-        prefixes = json.loads((self.folder / MARKER).read_text(encoding="utf-8")) if (self.folder / MARKER).is_file() else {}
-        self.query_prefix: str = prefixes.get("query_prefix", "")
-        self.passage_prefix: str = prefixes.get("passage_prefix", "")
+        self._read_prefixes(self.folder)
         self._tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=layout["max_length"])
@@ -52,14 +48,6 @@ class OnnxEmbedder:
         self._onnx = None
         self._pool: ThreadPoolExecutor | None = None
         self.dimension = int(self._session().get_outputs()[0].shape[1] or self._probe())
-
-    @property
-    def name(self) -> str:
-        return self.folder.name
-
-    @property
-    def vector_key(self) -> str:
-        return f"{self.name}+{self.backend}"
 
     def _session(self):
         with self._lock:
@@ -109,13 +97,3 @@ class OnnxEmbedder:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="embed")
             return self._pool
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode([self.passage_prefix + t for t in texts])
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._cached_query(text).copy()
-
-    @functools.lru_cache(maxsize=2048)
-    def _cached_query(self, text: str) -> np.ndarray:
-        return self._encode([self.query_prefix + text])[0]
