@@ -47,7 +47,7 @@ def _quoted_lines(f, text: str) -> str:
                    for (lo, hi), spans in list(lines.items())[:QUOTED_LINES])
 
 
-def _finding_html(f, text: str, cells: dict, anchors: dict | None = None, ident: str = "") -> str:
+def finding_html(f, text: str, cells: dict, anchors: dict | None = None, ident: str = "") -> str:
     """One finding in the template's words; anchors and ident: see _cell_items (the report page)."""
     ident = f" id='{_e(ident)}'" if ident else ""
     return (f"<div class='rq-finding'{ident} title='检查规则：{_e(f.rule)}'><div><b>{_e(f.message)}</b></div>"
@@ -55,7 +55,7 @@ def _finding_html(f, text: str, cells: dict, anchors: dict | None = None, ident:
             f"{_cell_items(f, cells, anchors)}{_quoted_lines(f, text)}</div>")
 
 
-def _reuse_html(u) -> str:
+def reuse_html(u) -> str:
     """Text copied word for word from the body's previous report (retrieval.audit.Reuse)."""
     what = (f"与 {_e(u.previous)} 逐字相同（{u.reused} 句）" if u.whole
             else f"有 {u.reused} 句与 {_e(u.previous)} 逐字相同")
@@ -71,7 +71,7 @@ def findings_html(audit) -> str:
         status = f"{len(findings)} 条问题" if findings else "勾稽关系全部通过"
         if ra.reuse:
             status += f" · {len(ra.reuse)} 节沿用上年文字"
-        items = [_finding_html(f, ra.text, ra.cells) for f in findings] + [_reuse_html(u) for u in ra.reuse]
+        items = [finding_html(f, ra.text, ra.cells) for f in findings] + [reuse_html(u) for u in ra.reuse]
         cls = "rq-card rq-warn" if findings else "rq-card rq-ok"
         parts.append(f"<div class='{cls}'><div class='rq-card-head'><b>{_e(r.body)} {_e(r.year or '')}年</b> "
                      f"<span class='rq-meta'>{_e(r.report_id)} · {status}</span></div>{''.join(items)}</div>")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.render import RADIUS, _e, cells, marked_spans, table_name
 from app.render_grid import grid_html, ordered_rows
-from app.web.audit import _finding_html, _reuse_html
+from app.web.audit import finding_html, reuse_html
 from reportqa.types import LOW_CONFIDENCE
 from reportqa.vocabulary import standard_sections
 
@@ -150,8 +150,8 @@ def findings_block(ra, ids: dict) -> tuple[str, dict]:
         fid = f"rq-rp-f{i}"
         for cell in dict.fromkeys(tuple(c) for c in f.cells):
             flags.setdefault(cell, []).append((fid, f.message))
-        parts.append(_finding_html(f, ra.text, ra.cells, ids, fid))
-    parts += [_reuse_html(u) for u in ra.reuse]
+        parts.append(finding_html(f, ra.text, ra.cells, ids, fid))
+    parts += [reuse_html(u) for u in ra.reuse]
     return "".join(parts), flags
 
 
