@@ -93,9 +93,8 @@ def score(stores, items: list[dict]) -> dict:
         ranked = [p.chunk.text for p in passages]
         hits["hit1"] += any(_holds(t, q) for t in ranked[:1])
         hits["hit5"] += any(_holds(t, q) for t in ranked[:5])
-        committed = stores.facts.committed_versions([report.report_id])
         dense = stores.vectors.search(stores.embedder.embed_query(search_query(q["question"], [report])), k=5,
-                                      committed=committed, report_ids=[report.report_id])
+                                      report_ids=[report.report_id])
         texts = stores.facts.chunks_by_id([cid for cid, _s in dense])
         dense_texts = [texts[cid].text for cid, _s in dense if cid in texts]
         hits["dense1"] += any(_holds(t, q) for t in dense_texts[:1])

@@ -2,10 +2,10 @@
 
 1. parse, chunk, extract facts, check consistency and embed — all in memory, so a bad file fails
    before anything is written;
-2. under the store's writer lock: note the version as being written, write its vectors;
-3. commit the SQLite rows (report, sections, chunks + keyword tokens, facts, findings) in one
-   transaction: the commit point (the replaced version goes to the report's history);
-4. remove the vectors of the replaced version.
+2. the store writes it all or nothing (`Stores.write_report`): on PostgreSQL one transaction; in the
+   embedded store, under its writer lock, the vectors first, then the SQLite rows (report, sections,
+   chunks + keyword tokens, facts, findings) in one transaction, the commit point (the replaced
+   version goes to the report's history), then the replaced version's vectors are removed.
 Readers only see the committed version; what a writer that died left behind is removed by the
 next process that holds the writer lock, never by a reader.
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -110,12 +109,6 @@ def _embed_chunks(stores: Stores, chunks: list[Chunk]) -> np.ndarray:
     return embed_chunks(stores.facts, stores.embedder, chunks)
 
 
-def _crash_point(name: str) -> None:
-    # Fault injection for the all-or-nothing tests: the test sets this variable in a child process.
-    if os.environ.get("REPORTQA_TEST_CRASH_AT") == name:
-        os._exit(17)
-
-
 def replacement_loss(stores: Stores, report: ParsedReport) -> str | None:
     """What the stored version of this report holds that the new one would lose (None: nothing)."""
     if stores.facts.report_version(report.report_id) is None:
@@ -147,22 +140,9 @@ def store_report(stores: Stores, report: ParsedReport, *, replace: bool = False)
     loss = None if replace else replacement_loss(stores, report)
     if loss:
         raise ReplacementRefused(f"{Path(report.source_path).name}: {loss}; say --replace to store it anyway")
-    vectors = _embed_chunks(stores, report.chunks)  # the slow step, outside the lock
+    vectors = _embed_chunks(stores, report.chunks)  # the slow step, before anything is written
     tokens = {c.chunk_id: " ".join(tokenize(search_text(c))) for c in report.chunks}
-    store = stores.vectors
-    with stores.writer_lock():
-        stores.remove_leftovers()
-        stores.check_space()  # the vectors above are of the kind the store holds
-        previous = stores.facts.report_version(report.report_id)
-        if previous == report.version:  # another process stored the same version meanwhile
-            return "unchanged"
-        stores.facts.mark_writing(report.report_id, report.version)
-        store.add(report.chunks, vectors, report.version)
-        _crash_point("after_vectors")
-        stores.saw_own_commit(stores.facts.commit_report(report, tokens))
-        _crash_point("after_commit")
-        stores.remove_leftovers()  # the replaced version's vectors
-    return "replaced" if previous else "ingested"
+    return stores.write_report(report, tokens, vectors)
 
 
 def ingest_file(stores: Stores, path: Path, *, body: str | None = None, year: int | None = None,

@@ -6,7 +6,9 @@ switches the program sets for itself.
     REPORTQA_MODELS_DIR         where the bundled model is converted to (shared by several homes)
     REPORTQA_EMBEDDING_BACKEND  onnx (default) | onnx-int8 | torch: what runs the embedding model
     REPORTQA_EMBEDDING_THREADS  threads for embedding passages (default one per core)
+    REPORTQA_DATABASE_URL       postgresql://… : the store in PostgreSQL + pgvector (default: embedded)
     REPORTQA_PARSE_* …          what one file may cost to read (ParseLimits below)
+    REPORTQA_LLM_* …            the optional LLM writer of answers (WriterSettings below; off by default)
     REPORTQA_OCR_UPSCALE …      how scanned pages are enlarged for OCR
 
 Entry points build one `Settings.from_env()` and pass it down. The parser runs in its own process
@@ -127,6 +129,42 @@ class ParseLimits:
 
 
 @dataclass(frozen=True)
+class WriterSettings:
+    """The optional LLM writer (retrieval/writer/): an OpenAI-compatible endpoint of the user's own
+    (vLLM, Ollama, Xinference, llama.cpp's server, a cloud API). Off unless REPORTQA_LLM_URL is set.
+
+        REPORTQA_LLM_URL            base URL, e.g. http://127.0.0.1:8080/v1
+        REPORTQA_LLM_MODEL          the model name the endpoint expects (default: "default")
+        REPORTQA_LLM_API_KEY        a bearer key, or REPORTQA_LLM_API_KEY_FILE: a file holding it
+        REPORTQA_LLM_TIMEOUT        seconds for the whole draft (default 30); past it, the extractive answer
+    """
+
+    url: str | None = None
+    model: str = "default"
+    api_key: str | None = field(default=None, repr=False)  # never printed, never logged
+    # A user waits for the extractive answer first; the written one may follow within this many seconds.
+    # A 270M model on 2 CPU cores drafts a short answer in 3–15 s; a served 7B model in 2–5 s.
+    timeout: float = 30.0
+    # Answers are a few sentences; a cap keeps a rambling model inside the timeout.
+    max_tokens: int = 400
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+    @classmethod
+    def from_env(cls) -> "WriterSettings":
+        key = os.environ.get("REPORTQA_LLM_API_KEY") or None
+        key_file = os.environ.get("REPORTQA_LLM_API_KEY_FILE")
+        if not key and key_file and Path(key_file).expanduser().is_file():
+            key = Path(key_file).expanduser().read_text(encoding="utf-8").strip() or None
+        return cls(url=(os.environ.get("REPORTQA_LLM_URL") or "").strip() or None,
+                   model=os.environ.get("REPORTQA_LLM_MODEL") or cls.model, api_key=key,
+                   timeout=_env_number("REPORTQA_LLM_TIMEOUT", cls.timeout),
+                   max_tokens=int(_env_number("REPORTQA_LLM_MAX_TOKENS", cls.max_tokens)))
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     embedding_model: str | None = None  # a sentence-transformers folder; None = the bundled e5-small
@@ -140,6 +178,11 @@ class Settings:
     # `reportqa ingest --workers N` gives each worker process one. A single question always uses one.
     embedding_threads: int | None = None
     parse: ParseLimits = field(default_factory=ParseLimits.current)
+    # The optional LLM writer (WriterSettings): off unless REPORTQA_LLM_URL is set.
+    writer: WriterSettings = field(default_factory=WriterSettings)
+    # postgresql://… : the whole store in one PostgreSQL database (reportqa/stores/postgres.py)
+    # instead of SQLite + Chroma in `home`; None: REPORTQA_DATABASE_URL, else embedded.
+    database_url: str | None = None
 
     @classmethod
     def from_env(cls, home: str | Path | None = None) -> "Settings":
@@ -151,6 +194,8 @@ class Settings:
             embedding_backend=embedding_backend(None),
             embedding_threads=int(_env_number("REPORTQA_EMBEDDING_THREADS", 0)) or None,
             parse=ParseLimits.from_env(),
+            writer=WriterSettings.from_env(),
+            database_url=os.environ.get("REPORTQA_DATABASE_URL") or None,
         )
 
     @property

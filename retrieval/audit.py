@@ -70,7 +70,7 @@ def audit(stores: Stores, report_id: str | None = None, *, reuse_cache: dict | N
     """The findings of every stored report, or of one."""
     from retrieval.crossyear import crossyear_findings
 
-    all_reports = stores.facts.list_reports()
+    all_reports = stores.reports()
     across: dict[str, list[Finding]] = {}
     for f in crossyear_findings(stores.facts, report_id):
         across.setdefault(f.report_id, []).append(f)

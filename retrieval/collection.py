@@ -57,7 +57,7 @@ class Collection:
 
     # ------------------------------------------------------------ reports
     def reports(self) -> list[StoredReport]:
-        return self._facts.list_reports()
+        return self._stores.reports()
 
     def report(self, report_id: str) -> StoredReport | None:
         return self._facts.get_report(report_id)

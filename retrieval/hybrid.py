@@ -30,13 +30,15 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> dict[st
 
 def search_passages(stores: Stores, question: str, report_ids: list[str], *, per_report: int = 2,
                     max_reports: int = 3, candidates: int = 40) -> list[Passage]:
-    committed = stores.facts.committed_versions(report_ids)
-    scope = [r for r in report_ids if r in committed]
+    stored = {r.report_id for r in stores.reports()}
+    scope = sorted(set(report_ids) & stored)
     if not scope:
         return []
+    # every report: search the whole index (no filter to build), not a list of every id
+    within = None if len(scope) == len(stored) else scope
     query_vector = stores.embedder.embed_query(question)
-    dense = stores.vectors.search(query_vector, k=candidates, committed=committed, report_ids=scope)
-    sparse = stores.keyword_index().search(tokenize(question), k=candidates, report_ids=set(scope))
+    dense = stores.vectors.search(query_vector, k=candidates, report_ids=within)
+    sparse = stores.keyword_index().search(tokenize(question), k=candidates, report_ids=within)
     dense_ids = [cid for cid, _s in dense]
     sparse_ids = [c.chunk_id for c, _s in sparse]
     fused = reciprocal_rank_fusion([dense_ids, sparse_ids])

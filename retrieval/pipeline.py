@@ -34,7 +34,7 @@ class QuestionAnswerer:
         text = (question or "").strip()
         if not text:
             raise ValueError("empty question")
-        reports = self.stores.facts.list_reports()
+        reports = self.stores.reports()
         if not reports:
             return Answer(text, "none", render("no_reports"))
         q = Question(text, contextualize(text, history or [], reports), self.stores, tuple(reports),

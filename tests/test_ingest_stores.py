@@ -10,7 +10,7 @@ import pytest
 
 from ingest.pipeline import ingest_file, ingest_paths
 from reportqa.stores import Stores
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, cli_env
 from tests.generator import generate_report
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,8 +19,12 @@ REPO = Path(__file__).resolve().parents[1]
 def _snapshot(stores: Stores) -> dict:
     """Everything a reader can see: reports, facts, chunks, and the committed vector entries."""
     committed = stores.facts.committed_versions()
-    got = stores.vectors._collection.get(include=["metadatas"])
-    visible_vectors = sorted(i for i, m in zip(got["ids"], got["metadatas"]) if committed.get(m["report_id"]) == m["version"])
+    if stores.backend == "postgresql":  # one transaction per report: every row is committed
+        visible_vectors = sorted(r["chunk_id"] for r in stores.facts.db.query("SELECT chunk_id FROM chunk_vectors"))
+    else:
+        got = stores.vectors._collection.get(include=["metadatas"])
+        visible_vectors = sorted(i for i, m in zip(got["ids"], got["metadatas"])
+                                 if committed.get(m["report_id"]) == m["version"])
     return {
         "reports": sorted((r.report_id, r.version) for r in stores.facts.list_reports()),
         "facts": sorted((f.report_id, f.table, f.row_key, f.column_key, str(f.value)) for f in stores.facts.facts()),
@@ -30,8 +34,8 @@ def _snapshot(stores: Stores) -> dict:
 
 
 @pytest.fixture()
-def stores(settings_factory):
-    return Stores(settings_factory("ingest"))
+def stores(settings_factory, backend):
+    return Stores(settings_factory("ingest", backend))
 
 
 def test_spans_reproduce_stored_text(collection):
@@ -65,8 +69,8 @@ def test_idempotent_and_replacement(stores, tmp_path):
 
 
 @pytest.mark.parametrize("crash_at", ["after_vectors", "after_commit"])
-def test_crash_mid_ingest_leaves_stores_as_before_or_after(settings_factory, tmp_path, crash_at):
-    settings = settings_factory("crash")
+def test_crash_mid_ingest_leaves_stores_as_before_or_after(settings_factory, backend, tmp_path, crash_at):
+    settings = settings_factory("crash", backend)
     base = Stores(settings)
     g_old = generate_report(61, body="青山市", year=2023)
     path = g_old.write(tmp_path / "青山市2023年报告.txt")
@@ -74,7 +78,7 @@ def test_crash_mid_ingest_leaves_stores_as_before_or_after(settings_factory, tmp
     before = _snapshot(base)
     g_new = generate_report(62, body="青山市", year=2023)  # same report id, new content
     g_new.write(path)
-    env = {**os.environ, "REPORTQA_TEST_CRASH_AT": crash_at}
+    env = cli_env(settings, REPORTQA_TEST_CRASH_AT=crash_at)
     proc = subprocess.run([sys.executable, "-m", "reportqa", "--home", str(settings.home), "ingest", "--quiet", str(path)],
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 17, proc.stderr[-2000:]
@@ -89,11 +93,11 @@ def test_crash_mid_ingest_leaves_stores_as_before_or_after(settings_factory, tmp
         assert reopened.vectors.count() == len(after["chunks"])  # the old version's leftovers dropped
 
 
-def test_kill_at_random_moments(settings_factory, tmp_path):
+def test_kill_at_random_moments(settings_factory, backend, tmp_path):
     """kill -9 a real ingest of a changed report at several moments: old or new, never a mix."""
     import random
     import time
-    settings = settings_factory("kill")
+    settings = settings_factory("kill", backend)
     stores = Stores(settings)
     path = generate_report(71, body="白河区人民政府", year=2023).write(tmp_path / "白河区人民政府2023年报告.txt")
     ingest_file(stores, path)
@@ -102,7 +106,7 @@ def test_kill_at_random_moments(settings_factory, tmp_path):
     for i in range(3):
         generate_report(72 + i, body="白河区人民政府", year=2023).write(path)
         proc = subprocess.Popen([sys.executable, "-m", "reportqa", "--home", str(settings.home), "ingest", "--quiet", str(path)],
-                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                cwd=REPO, env=cli_env(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rnd.uniform(2.0, 9.0))
         proc.kill()
         proc.wait()
@@ -156,7 +160,7 @@ def test_cli_reports_tables_show_audit(collection):
     stores, _g = collection
     home = str(stores.settings.home)
     run = lambda *a: subprocess.run([sys.executable, "-m", "reportqa", "--home", home, *a], cwd=REPO,
-                                    capture_output=True, text=True, timeout=300)
+                                    env=cli_env(stores.settings), capture_output=True, text=True, timeout=300)
     listed = json.loads(run("reports", "--json").stdout)
     assert {"绥芬河市-2023", "青山市-2023", "青山市-2022"} <= {r["id"] for r in listed}
     assert all({"id", "body", "year"} <= set(r) for r in listed)
@@ -197,9 +201,9 @@ def test_a_copy_that_loses_cells_or_text_is_kept_out_unless_replace(stores, tmp_
     assert stores.vectors.count() == len(_snapshot(stores)["chunks"])  # replaced versions' vectors removed
 
 
-def test_cli_history_restore_and_file_names_that_look_like_options(settings_factory, tmp_path):
-    settings = settings_factory("cli-names")
-    env = {**os.environ, "REPORTQA_HOME": str(settings.home)}
+def test_cli_history_restore_and_file_names_that_look_like_options(settings_factory, backend, tmp_path):
+    settings = settings_factory("cli-names", backend)
+    env = cli_env(settings, REPORTQA_HOME=str(settings.home))
     dashed = tmp_path / "-绥芬河市2023年.txt"
     dashed.write_bytes(SAMPLE.read_bytes())
     odd = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xb1\xa8\xb8\xe6\nline.txt"))  # GBK bytes, a newline

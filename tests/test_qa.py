@@ -11,7 +11,7 @@ import pytest
 
 from retrieval.answer import answer_to_dict
 from retrieval.pipeline import QuestionAnswerer
-from tests.conftest import REPO
+from tests.conftest import cli_env, REPO
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,8 @@ def test_cli_ask_json_contract(collection):
     stores, _g = collection
     questions = "绥芬河市2023年收到多少政府信息公开申请？\n绥芬河市的GDP是多少？\n"
     proc = subprocess.run([sys.executable, "-m", "reportqa", "--home", str(stores.settings.home), "ask", "--json"],
-                          input=questions, cwd=REPO, capture_output=True, text=True, timeout=600)
+                          input=questions, cwd=REPO, env=cli_env(stores.settings), capture_output=True, text=True,
+                          timeout=600)
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [d["route"] for d in lines] == ["table", "none"]
     first = lines[0]

@@ -1,52 +1,76 @@
-"""The three stores behind one small facade: facts (SQLite), vectors (Chroma), keywords (BM25).
+"""The stores behind one interface: facts, vectors and keywords of every committed report.
 
-Embedded by default in one folder (REPORTQA_HOME). Later deployments swap FactStore for
-PostgreSQL and VectorStore for a Chroma server behind the same methods.
+    stores = Stores(settings)      # embedded (SQLite + Chroma in settings.home) or PostgreSQL + pgvector
+    stores.facts                   # reports, texts, sections, chunks, facts, findings (reportqa/stores/facts.py)
+    stores.vectors.search(…)       # chunk vectors
+    stores.keyword_index().search(…)
+    stores.reports()               # the committed reports, cached per store generation
+    stores.write_report(report, tokens, vectors)   # the commit point of one report: all or nothing
 
-Several processes may use one folder at once (the web server, `reportqa ask`, `reportqa ingest`):
-writers take the folder's writer lock for the short span in which they write vectors and commit;
-only a process holding that lock removes vectors left by a writer that died, so a reader never
-deletes what a live writer has not committed yet. Readers notice other processes' commits through
-the facts store's generation counter and read the vector index afresh.
-
-Vectors are kept per model and backend (`embedder_name()`, reportqa/stores/vector_space.py): a
-process whose embedder differs from what the store's vectors were made with embeds them again,
-once, when it first needs the model, so a store never mixes vectors of two backends.
+`settings.database_url` (REPORTQA_DATABASE_URL) chooses PostgreSQL (reportqa/stores/postgres.py),
+where one report is one transaction; otherwise the embedded default (reportqa/stores/embedded.py),
+where a writer lock and the committed version keep Chroma and SQLite in step. Retrieval and ingest
+see only this interface, so every answer is the same on both.
 """
 from __future__ import annotations
 
-import fcntl
 import logging
+import os
 import threading
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import Iterator, Literal
+
+import numpy as np
 
 from reportqa.config import Settings
-from reportqa.stores.facts import FactStore
-from reportqa.stores.keywords import BM25Index
+from reportqa.stores.facts import report_order
+from reportqa.stores.keywords import KeywordIndex
+from reportqa.types import ParsedReport, StoredReport
 
 log = logging.getLogger(__name__)
 
+WriteStatus = Literal["ingested", "replaced", "unchanged"]
+
+
+def crash_point(name: str) -> None:
+    # Fault injection for the all-or-nothing tests: the test sets this variable in a child process.
+    if os.environ.get("REPORTQA_TEST_CRASH_AT") == name:
+        os._exit(17)
+
 
 class Stores:
+    """The interface both engines implement; `Stores(settings)` opens the one the settings name."""
+
+    def __new__(cls, settings: Settings | None = None):
+        if cls is not Stores:
+            return super().__new__(cls)
+        settings = settings or Settings.from_env()
+        if settings.database_url:
+            from reportqa.stores.postgres import PostgresStores
+            return super().__new__(PostgresStores)
+        from reportqa.stores.embedded import EmbeddedStores
+        return super().__new__(EmbeddedStores)
+
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings.from_env()
-        self.settings.home.mkdir(parents=True, exist_ok=True)
-        self.facts = FactStore(self.settings.facts_db)
-        self._bm25 = BM25Index()
-        self._bm25_generation = None
         self._lock = threading.Lock()
         self._writer = threading.RLock()  # threads of one process (the web server) take turns too
-        self._vector_store = None
-        self._vectors_generation = None
-        self._space_checked = False
+        self._reports: dict[str, StoredReport] = {}
+        self._reports_sorted: list[StoredReport] = []
+        self._reports_generation: int | None = None
+        self._keywords = None
 
+    backend = ""
+    facts = None  # a FactStore, set by the engine
+
+    # ------------------------------------------------------------ the embedding model
     @cached_property
     def embedder(self):
         from reportqa.embedding import get_embedder
         embedder = get_embedder(self.settings)
-        self._ensure_space(embedder, self.vectors)  # "embedder" is not set yet: vectors does not check
+        self._ensure_space(embedder)
         return embedder
 
     def embedder_name(self) -> str:
@@ -58,26 +82,12 @@ class Stores:
         model = Path(self.settings.embedding_model).expanduser().name if self.settings.embedding_model else MODEL_NAME
         return vector_key(model, self.settings.backend)
 
-    def _ensure_space(self, embedder, store) -> None:
-        """The committed vectors are this embedder's, or are made so now (vector_space.reembed)."""
-        key = embedder.vector_key
-        recorded = self.facts.vector_space()
-        if recorded != key:
-            if recorded is None and not self.facts.committed_versions():
-                self.facts.set_vector_space(key)  # a new store
-            else:
-                from reportqa.stores.vector_space import reembed
-                with self.writer_lock():
-                    recorded = self.facts.vector_space()
-                    if recorded != key:
-                        self.remove_leftovers()
-                        reembed(self.facts, store, embedder, recorded)
-                        self.saw_own_commit(self.facts.generation())
-        self._space_checked = True
+    def _ensure_space(self, embedder) -> None:
+        """The committed vectors are this embedder's, or are made so now."""
+        raise NotImplementedError
 
     def check_space(self) -> None:
-        """Under the writer lock, before writing vectors: the store's vectors are still this
-        process's kind (another process may have switched them since)."""
+        """Before writing vectors: the store's vectors are still this process's kind."""
         from reportqa.stores.vector_space import VectorSpaceChanged
         recorded = self.facts.vector_space()
         if recorded != self.embedder_name():
@@ -85,94 +95,55 @@ class Stores:
                 f"another process re-embedded this store with {recorded} while this one embeds with "
                 f"{self.embedder_name()}; use one REPORTQA_EMBEDDING_BACKEND per store and ingest again")
 
+    # ------------------------------------------------------------ readers
+    def reports(self) -> list[StoredReport]:
+        """The committed reports (body, year order), read again only as far as they changed:
+        one row is read per call when nothing changed, whatever the size of the collection."""
+        generation = self.facts.generation()
+        with self._lock:
+            if self._reports_generation != generation:
+                if self._reports_generation is None or generation < self._reports_generation:
+                    self._reports = {r.report_id: r for r in self.facts.list_reports()}
+                else:
+                    changed, deleted = self.facts.reports_changed_since(self._reports_generation)
+                    for report_id in deleted:
+                        self._reports.pop(report_id, None)
+                    self._reports.update({r.report_id: r for r in changed})
+                self._reports_sorted = sorted(self._reports.values(), key=report_order)
+                self._reports_generation = generation
+            return list(self._reports_sorted)
+
+    def keyword_index(self) -> KeywordIndex:
+        """BM25 over the committed chunks' jieba tokens, persisted: nothing to rebuild."""
+        if self._keywords is None:
+            self._keywords = KeywordIndex(self.facts)
+        return self._keywords
+
     @property
     def vectors(self):
-        """The vector store, read afresh when another process has committed since it was opened."""
-        generation = self.facts.generation()
-        with self._lock:
-            if self._vector_store is None:
-                from reportqa.stores.vectors import LazyEmbeddings, VectorStore
-                # the model is loaded when a query is first embedded, not to open (or delete from) the index
-                self._vector_store = VectorStore(self.settings.chroma_dir, LazyEmbeddings(lambda: self.embedder),
-                                                 self.embedder_name())
-                self._vectors_generation = generation
-                self._clean_if_no_writer()
-            elif generation != self._vectors_generation:
-                log.info("the store changed in another process (generation %s → %s): reopening the vector index",
-                         self._vectors_generation, generation)
-                self._vector_store.reopen()
-                self._vectors_generation = generation
-                self._space_checked = False
-        if not self._space_checked and "embedder" in self.__dict__:
-            self._ensure_space(self.embedder, self._vector_store)  # another process may have switched them
-        return self._vector_store
-
-    def saw_own_commit(self, generation: int) -> None:
-        """This process's own commit moved the generation: its open index already holds the change."""
-        with self._lock:
-            if self._vectors_generation is not None and generation == self._vectors_generation + 1:
-                self._vectors_generation = generation
+        raise NotImplementedError
 
     # ------------------------------------------------------------ writers
-    @contextmanager
-    def writer_lock(self, *, blocking: bool = True):
-        """Exclusive among processes (a lock file in the store folder) and among this process's threads.
-        Yields False, holding nothing, when blocking=False and another writer has it."""
-        if not self._writer.acquire(blocking=blocking):
-            yield False
-            return
-        try:
-            with open(self.settings.home / "writer.lock", "a+") as handle:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-                except BlockingIOError:
-                    yield False
-                    return
-                try:
-                    yield True
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
-        finally:
-            self._writer.release()
-
-    def remove_leftovers(self) -> int:
-        """Vectors of versions written but never committed (a writer died) and of replaced or deleted
-        versions. Call only while holding the writer lock: then no live writer owns any of them."""
-        pending = self.facts.pending_vectors()
-        for report_id, version in pending:
-            if self.facts.committed_versions([report_id]).get(report_id) == version:
-                self.facts.clear_pending(report_id, version)  # committed after all (a crash between two steps)
-                continue
-            self._vector_store.delete_version(report_id, version)
-            self.facts.clear_pending(report_id, version)
-        if pending:
-            log.info("removed the vectors of %d uncommitted or replaced versions", len(pending))
-        return len(pending)
-
-    def _clean_if_no_writer(self) -> None:
-        if not self.facts.pending_vectors():
-            return
-        with self.writer_lock(blocking=False) as held:
-            if held:
-                self.remove_leftovers()
-
-    # ------------------------------------------------------------ readers
-    def keyword_index(self) -> BM25Index:
-        """The BM25 index over committed chunks, rebuilt when a report was added or removed."""
-        generation = self.facts.generation()
-        if generation != self._bm25_generation:
-            with self._lock:
-                if generation != self._bm25_generation:
-                    self._bm25.build(self.facts.chunks())
-                    self._bm25_generation = generation
-        return self._bm25
+    def write_report(self, report: ParsedReport, tokens: dict[str, str], vectors: np.ndarray) -> WriteStatus:
+        """Store one parsed report with its chunks' keyword tokens and vectors, all or nothing."""
+        raise NotImplementedError
 
     def delete_report(self, report_id: str) -> bool:
-        """Remove a report (kept in its history) and its vectors, under the writer lock."""
-        self.vectors  # open (or refresh) the index before writing through it
-        with self.writer_lock():
-            removed = self.facts.delete_report(report_id)
-            if removed:
-                self.saw_own_commit(self.facts.generation())
-                self.remove_leftovers()
-        return removed
+        """Remove a report (kept in its history) and its vectors."""
+        raise NotImplementedError
+
+    @contextmanager
+    def writer_lock(self, *, blocking: bool = True) -> Iterator[bool]:
+        """Exclusive among the store's writers that need the whole store (re-embedding)."""
+        raise NotImplementedError
+        yield
+
+    def remove_leftovers(self) -> int:
+        """Vectors a writer that died left behind (the embedded store only has any)."""
+        return 0
+
+    def saw_own_commit(self, generation: int) -> None:
+        """This process's own commit moved the generation (the embedded store's index cares)."""
+
+    def close(self) -> None:
+        self.facts.close()

@@ -1,5 +1,11 @@
-"""The SQLite tables of the fact store, how a store made by an older version is migrated on open,
-and how rows become the dataclasses of reportqa.types."""
+"""The fact store's tables on SQLite (embedded) and PostgreSQL, how a store made by an older version
+is migrated on open, and how rows become the dataclasses of reportqa.types.
+
+Both engines hold the same tables; PostgreSQL adds the vectors (pgvector, reportqa/stores/postgres.py)
+and full text over the jieba tokens (a generated tsvector with a GIN index); SQLite keeps its keyword
+index in an FTS5 table. Schema versions are recorded in `schema_version`; each migration runs once,
+in order, under a lock, when a store is opened.
+"""
 from __future__ import annotations
 
 import json
@@ -43,6 +49,9 @@ CREATE TABLE IF NOT EXISTS report_history (
   source_path TEXT, source_format TEXT, n_chunks INTEGER, n_facts INTEGER, text TEXT, pages TEXT,
   PRIMARY KEY (report_id, version)
 );
+CREATE TABLE IF NOT EXISTS term_df (term TEXT, shard INTEGER, df INTEGER NOT NULL, PRIMARY KEY (term, shard));
+CREATE TABLE IF NOT EXISTS report_deletions (report_id TEXT, generation INTEGER);
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY);
 CREATE INDEX IF NOT EXISTS facts_by_report ON facts(report_id, table_key, row_key);
 CREATE INDEX IF NOT EXISTS facts_by_cell ON facts(table_key, row_key, column_key);
 CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id);
@@ -53,9 +62,15 @@ CREATE INDEX IF NOT EXISTS findings_by_report ON findings(report_id);
 
 _REPORT_COLUMNS = ("report_id, version, body, year, published, title, format_version, source_path, source_format,"
                    " n_chunks, n_facts, n_findings, place, body_type, body_cue, body_confidence, year_cue, year_confidence, aliases")
+_REPORT_FIELDS = [c.strip() for c in _REPORT_COLUMNS.split(",")]
 # Columns added after the first release, with their types: a store made before them is migrated on open.
 _ADDED_REPORT_COLUMNS = {"body_cue": "TEXT", "body_confidence": "REAL", "year_cue": "TEXT", "year_confidence": "REAL",
-                         "aliases": "TEXT"}
+                         "aliases": "TEXT", "generation": "INTEGER DEFAULT 0"}
+
+# The keyword index of the embedded store: jieba tokens (space-joined) in FTS5, rowid = chunks.rowid.
+# Only unscoped questions use it to find candidates; scoped ones read their reports' chunks.
+_SQLITE_FTS = "CREATE VIRTUAL TABLE chunk_fts USING fts5(tokens)"
+SQLITE_VERSION = 2  # 2: FTS5 keyword index, term_df, report generations
 
 
 def create_or_migrate(conn: sqlite3.Connection) -> None:
@@ -64,17 +79,40 @@ def create_or_migrate(conn: sqlite3.Connection) -> None:
     for column, kind in _ADDED_REPORT_COLUMNS.items():
         if column not in have:
             conn.execute(f"ALTER TABLE reports ADD COLUMN {column} {kind}")
+    row = conn.execute("SELECT max(version) AS v FROM schema_version").fetchone()
+    if (row["v"] or 0) < 2:
+        with conn:
+            conn.execute("DROP TABLE IF EXISTS chunk_fts")
+            conn.execute(_SQLITE_FTS)
+            _index_existing_chunks(conn)
+            conn.execute("INSERT INTO schema_version VALUES (2) ON CONFLICT DO NOTHING")
 
 
-def report_from_row(r: sqlite3.Row) -> StoredReport:
-    values = dict(r)
+def _index_existing_chunks(conn) -> None:
+    """A store made before the persisted keyword index: index its chunks once."""
+    from collections import Counter
+
+    from reportqa.stores.fact_rows import CHUNKS, TOKENS
+    conn.execute("INSERT INTO chunk_fts(rowid, tokens) SELECT rowid, tokens FROM chunks")
+    df: Counter = Counter()
+    for r in conn.execute("SELECT tokens FROM chunks"):
+        tokens = (r["tokens"] or "").split()
+        df.update(set(tokens))
+        df[CHUNKS] += 1
+        df[TOKENS] += len(tokens)
+    conn.execute("DELETE FROM term_df")
+    conn.executemany("INSERT INTO term_df VALUES (?, 0, ?)", sorted(df.items()))
+
+
+def report_from_row(r) -> StoredReport:
+    values = {k: r[k] for k in _REPORT_FIELDS}
     for key in ("body_confidence", "year_confidence"):  # rows stored before these columns existed
         values[key] = values[key] if values[key] is not None else 0.0
     values["aliases"] = tuple(json.loads(values["aliases"])) if values.get("aliases") else ()
     return StoredReport(**values)
 
 
-def fact_from_row(r: sqlite3.Row) -> Fact:
+def fact_from_row(r) -> Fact:
     return Fact(
         report_id=r["report_id"], table=r["table_key"], row_key=r["row_key"], row_label=r["row_label"],
         column_key=r["column_key"], column_label=r["column_label"],

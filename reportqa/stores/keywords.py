@@ -1,12 +1,21 @@
-"""BM25 over jieba tokens. Tokens are stored with each chunk in the fact store (same
-transaction as the commit point); the index itself is built in memory from committed chunks."""
+"""BM25 over jieba tokens, persisted: nothing is rebuilt when a report is added or removed.
+
+Each chunk's tokens are stored with it, and the statistics BM25 needs (how many chunks hold each
+term, the chunk and token counts) are updated in the commit's transaction (reportqa/stores/facts.py).
+A search reads the candidate chunks and scores them here, with the same formula on both engines:
+
+- scoped to some reports (the usual case: a question names a body or a year): their chunks, read by
+  report id, so the cost follows the scope, not the collection;
+- unscoped: the chunks holding the question's rarest terms, found by the engine's full-text index
+  (SQLite FTS5, PostgreSQL tsvector + GIN), up to MAX_POSTINGS of them; terms so common that they
+  would pass that bound still count in the score of the chunks found.
+"""
 from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 
 import jieba
 
@@ -24,42 +33,60 @@ def tokenize(text: str) -> list[str]:
     return [t for t in jieba.lcut_for_search(flat) if _WORD.search(t) and t not in _STOPWORDS]
 
 
-class BM25Index:
-    """Okapi BM25 (k1=1.5, b=0.75) over the chunks of the committed report versions."""
+# Unscoped search reads at most this many postings (chunks holding a term) to find candidates:
+# the rarest terms first. On the dev corpus every term stays under it, so small collections are
+# scored exactly as a full BM25; at 100,000 reports it keeps a question under a second.
+MAX_POSTINGS = 20_000
+K1, B = 1.5, 0.75
 
-    def __init__(self, k1: float = 1.5, b: float = 0.75):
-        self.k1, self.b = k1, b
-        self._lock = threading.Lock()
-        self._postings: dict[str, list[tuple[int, int]]] = {}
-        self._lengths: list[int] = []
-        self._chunks: list[Chunk] = []
-        self._avg = 1.0
 
-    def build(self, items: list[tuple[Chunk, str]]) -> None:
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        lengths, chunks = [], []
-        for i, (chunk, tokens) in enumerate(items):
-            toks = tokens.split()
-            for term, tf in Counter(toks).items():
-                postings[term].append((i, tf))
-            lengths.append(len(toks))
-            chunks.append(chunk)
-        with self._lock:
-            self._postings, self._lengths, self._chunks = dict(postings), lengths, chunks
-            self._avg = (sum(lengths) / len(lengths)) if lengths else 1.0
+def bm25_scores(query_tokens: list[str], candidates: list[tuple[Chunk, str]], df: dict[str, int],
+                n_chunks: int, avg_length: float) -> list[tuple[Chunk, float]]:
+    """Okapi BM25 (k1=1.5, b=0.75) of each candidate, best first; ties in chunk id order."""
+    terms = {t for t in query_tokens if df.get(t)}
+    out = []
+    for chunk, tokens in candidates:
+        words = tokens.split()
+        counts = Counter(w for w in words if w in terms)
+        if not counts:
+            continue
+        norm = K1 * (1 - B + B * len(words) / avg_length)
+        score = 0.0
+        for term in sorted(counts):
+            idf = math.log(1 + (n_chunks - df[term] + 0.5) / (df[term] + 0.5))
+            score += idf * counts[term] * (K1 + 1) / (counts[term] + norm)
+        out.append((chunk, score))
+    out.sort(key=lambda cs: (-cs[1], cs[0].chunk_id))
+    return out
 
-    def search(self, query_tokens: list[str], k: int, report_ids: set[str] | None = None) -> list[tuple[Chunk, float]]:
-        n = len(self._chunks)
-        scores: dict[int, float] = defaultdict(float)
-        for term in set(query_tokens):
-            posting = self._postings.get(term)
-            if not posting:
-                continue
-            idf = math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
-            for i, tf in posting:
-                if report_ids is not None and self._chunks[i].report_id not in report_ids:
-                    continue
-                norm = self.k1 * (1 - self.b + self.b * self._lengths[i] / self._avg)
-                scores[i] += idf * tf * (self.k1 + 1) / (tf + norm)
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
-        return [(self._chunks[i], s) for i, s in best]
+
+class KeywordIndex:
+    """Keyword search over a fact store's committed chunks (either engine)."""
+
+    def __init__(self, facts):
+        self._facts = facts
+
+    def search(self, query_tokens: list[str], k: int, report_ids: set[str] | list[str] | None = None
+               ) -> list[tuple[Chunk, float]]:
+        terms = sorted(set(query_tokens))
+        if not terms:
+            return []
+        df, n_chunks, n_tokens = self._facts.keyword_statistics(terms)
+        if not n_chunks:
+            return []
+        if report_ids is not None:
+            candidates = self._facts.chunks(sorted(report_ids))
+        else:
+            candidates = self._facts.chunks_matching(rarest_terms(df))
+        return bm25_scores(terms, candidates, df, n_chunks, n_tokens / n_chunks or 1.0)[:k]
+
+
+def rarest_terms(df: dict[str, int]) -> list[str]:
+    """The terms whose postings together stay under MAX_POSTINGS, rarest first (at least one)."""
+    chosen, total = [], 0
+    for term, n in sorted(((t, n) for t, n in df.items() if n > 0), key=lambda tn: (tn[1], tn[0])):
+        if chosen and total + n > MAX_POSTINGS:
+            break
+        chosen.append(term)
+        total += n
+    return chosen

@@ -44,10 +44,12 @@ PAGE = 5000  # entries read per call when scanning the collection (well under SQ
 
 
 class VectorStore:
-    def __init__(self, path: Path, embeddings, model_name: str):
-        """`embeddings` is a langchain Embeddings object (used for queries by text)."""
+    def __init__(self, path: Path, embeddings, model_name: str, committed_versions):
+        """`embeddings` is a langchain Embeddings object (used for queries by text);
+        `committed_versions(report_ids)` gives the committed version of each (the fact store's)."""
         path.mkdir(parents=True, exist_ok=True)
         self._path, self._embeddings = path, embeddings
+        self._committed_versions = committed_versions
         self._name = _collection_name(model_name)
         self._open()
 
@@ -114,19 +116,28 @@ class VectorStore:
             self._collection.delete(ids=stale[i:i + 1000])
         return len(stale)
 
-    def search(self, query_vector: np.ndarray, k: int, committed: dict[str, str],
-               report_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) of the best committed chunks, restricted to report_ids."""
+    def search(self, query_vector: np.ndarray, k: int, report_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the best committed chunks, restricted to report_ids
+        (None: all). Only the hits' reports are looked up, so the cost does not grow with the scope."""
         flt = None
         if report_ids is not None:
             flt = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": list(report_ids)}}
         hits = self._langchain.similarity_search_by_vector_with_relevance_scores(
             query_vector.astype(np.float32).tolist(), k=k, filter=flt)
+        committed = self._committed_versions(sorted({doc.metadata.get("report_id") for doc, _d in hits}))
         out = []
         for doc, distance in hits:
             meta = doc.metadata
             if committed.get(meta.get("report_id")) == meta.get("version"):
                 out.append((doc.id, 1.0 - float(distance)))
+        return out
+
+    def vectors_of(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vector of each chunk (for copying a store: nothing is embedded again)."""
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(chunk_ids), PAGE):
+            got = self._collection.get(ids=chunk_ids[i:i + PAGE], include=["embeddings"])
+            out.update({cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"])})
         return out
 
     def count(self) -> int:
