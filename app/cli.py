@@ -6,18 +6,22 @@ stored, 2 nothing to do (no such report, no such pair, bad arguments), 130 inter
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
 from pathlib import Path
 
 from app import text
+from app.migrate_command import add_migrate_command
 from reportqa.config import Settings
 from reportqa.names import displayable as printable
 
 
 def _settings(args) -> Settings:
-    return Settings.from_env(getattr(args, "home", None))
+    settings = Settings.from_env(getattr(args, "home", None))
+    url = getattr(args, "database_url", None)
+    return dataclasses.replace(settings, database_url=url) if url else settings
 
 
 def _stores(args):
@@ -264,9 +268,12 @@ def _query_commands(sub) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reportqa", description="Question answering over 政府信息公开工作年度报告.")
     parser.add_argument("--home", help="store folder (default: $REPORTQA_HOME or ~/.reportqa)")
+    parser.add_argument("--database-url", metavar="postgresql://…",
+                        help="the store in PostgreSQL (default: $REPORTQA_DATABASE_URL, else embedded in --home)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the library does (INFO)")
     sub = parser.add_subparsers(dest="command", required=True)
     _store_commands(sub)
+    add_migrate_command(sub, _settings)
     _query_commands(sub)
     return parser
 

@@ -39,6 +39,13 @@ def to_simplified(text: str) -> str:
     that map positions back must check."""
     if not text or text.isascii():
         return text
+    if len(text) <= 64:  # names and questions, converted again for every report a question is matched against
+        return _short_to_simplified(text)
+    return _t2s()(text)
+
+
+@lru_cache(maxsize=262_144)
+def _short_to_simplified(text: str) -> str:
     return _t2s()(text)
 
 

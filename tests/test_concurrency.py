@@ -92,3 +92,31 @@ def test_server_readers_and_writer_together(tmp_path_factory):
 def _settings(home: Path):
     from reportqa.config import Settings
     return Settings.from_env(home)
+
+
+def test_two_writers_on_postgresql_never_lose_or_damage_a_report(settings_factory):
+    """Two `reportqa ingest` processes at once on one PostgreSQL database, with overlapping files (as
+    two machines of an ingest fleet would): every report is stored once, whole, vectors and keyword
+    statistics included."""
+    from ingest.pipeline import parse_report
+    from reportqa.stores.fact_rows import CHUNKS
+    from tests.conftest import cli_env
+    settings = settings_factory("two-writers", "postgresql")
+    files = [str(CORPUS / n) for n in NEW]
+    halves = [files[:4], files[2:]]  # two files are in both
+    procs = [subprocess.Popen([sys.executable, "-m", "reportqa", "--home", str(settings.home), "ingest", "--quiet", *half],
+                              cwd=ROOT, env=cli_env(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for half in halves]
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err[-2000:]
+    stores = Stores(settings)
+    expected = {parse_report(Path(f)).report_id for f in files}
+    assert set(stores.facts.committed_versions()) == expected
+    for report in stores.reports():
+        chunks = stores.facts.chunks([report.report_id])
+        vectors = stores.facts.db.one("SELECT count(*) AS n FROM chunk_vectors WHERE report_id = ?", (report.report_id,))["n"]
+        assert len(chunks) == report.n_chunks == vectors > 0
+        assert len(stores.facts.facts(report.report_id)) == report.n_facts
+    chunks_counted = stores.facts.db.one("SELECT sum(df) AS n FROM term_df WHERE term = ?", (CHUNKS,))["n"]
+    assert chunks_counted == len(stores.facts.chunks())  # each report counted once in the BM25 statistics

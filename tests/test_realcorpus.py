@@ -190,3 +190,40 @@ def test_held_out_reports(settings_factory, folder):
     if strict:
         assert report.wrongly_refused(_unnamed_reports(HOLDOUT / "sources.jsonl")) <= 0.05, report.summary()
     assert report.citation_validity() == 1.0
+
+
+def _answers(stores, questions: list[dict]) -> list[str]:
+    from retrieval.answer import answer_to_dict
+    from retrieval.pipeline import QuestionAnswerer
+    qa = QuestionAnswerer(stores)
+    return [json.dumps(answer_to_dict(qa.ask(q["question"], bodies=q.get("bodies"), years=q.get("years"),
+                                             history=q.get("history"))), ensure_ascii=False, sort_keys=True)
+            for q in questions]
+
+
+def test_migrated_to_postgresql_every_answer_is_the_same(corpus, settings_factory):
+    """`reportqa migrate --to postgresql://…` copies the real corpus (vectors read, never embedded again),
+    and the 298 questions get the same answers, byte for byte, from the copy."""
+    import dataclasses
+    import subprocess
+    import sys
+    from reportqa.stores import Stores
+    from tests.conftest import cli_env, new_database
+    stores, _results = corpus
+    url = new_database("migrate")
+    done = subprocess.run([sys.executable, "-m", "reportqa", "--home", str(stores.settings.home), "migrate", "--to", url,
+                           "--quiet"], cwd=CORPUS.parents[1], env=cli_env(stores.settings), capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "none embedded again" in done.stdout
+    copy = Stores(dataclasses.replace(stores.settings, database_url=url))
+    assert copy.facts.committed_versions() == stores.facts.committed_versions()
+    assert copy.vectors.count() == len(stores.facts.chunks())
+    questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    embedded, postgres = _answers(stores, questions), _answers(copy, questions)
+    differ = [(q["question"], a, b) for q, a, b in zip(questions, embedded, postgres) if a != b]
+    assert not differ, differ[:3]
+    again = subprocess.run([sys.executable, "-m", "reportqa", "--home", str(stores.settings.home), "migrate", "--to", url,
+                            "--quiet"], cwd=CORPUS.parents[1], env=cli_env(stores.settings), capture_output=True,
+                           text=True, timeout=900)
+    assert again.returncode == 0 and "copied 0 reports" in again.stdout, again.stdout + again.stderr[-2000:]

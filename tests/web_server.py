@@ -31,15 +31,18 @@ class WebServer:
     home: Path
     log: Path
     pair: tuple | None = None
+    database_url: str | None = None  # the server's store is in PostgreSQL
 
     def cli(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "reportqa", "--home", str(self.home), *args], cwd=ROOT,
-                              env=_env(self.home), capture_output=True, text=True, timeout=timeout)
+                              env=_env(self.home, self.database_url), capture_output=True, text=True, timeout=timeout)
 
 
-def _env(home: Path) -> dict:
+def _env(home: Path, database_url: str | None = None) -> dict:
     env = {**os.environ, "REPORTQA_HOME": str(home), "PYTHONUNBUFFERED": "1", "NO_PROXY": "127.0.0.1,localhost"}
     env.pop("REPORTQA_TEST_CRASH_AT", None)
+    if database_url:
+        env["REPORTQA_DATABASE_URL"] = database_url
     return env
 
 
@@ -49,13 +52,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(home: Path, seed: Path | None = None):
+def _serve(home: Path, seed: Path | None = None, database_url: str | None = None):
     port = free_port()
     log = home / "serve.log"
     cmd = [sys.executable, "-m", "reportqa", "--home", str(home), "serve", "--port", str(port)]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd + (["--seed", str(seed)] if seed else []),
-                                cwd=ROOT, env=_env(home), stdout=out, stderr=subprocess.STDOUT)
+                                cwd=ROOT, env=_env(home, database_url), stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + STARTUP_TIMEOUT
     try:
@@ -71,7 +74,7 @@ def _serve(home: Path, seed: Path | None = None):
             if time.time() > deadline:
                 pytest.fail(f"reportqa serve did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text(errors='replace')[-4000:]}")
             time.sleep(1)
-        yield WebServer(url, home, log)
+        yield WebServer(url, home, log, database_url=database_url)
     finally:
         proc.terminate()
         try:
@@ -81,8 +84,11 @@ def _serve(home: Path, seed: Path | None = None):
 
 
 @pytest.fixture(scope="session")
-def web_server(tmp_path_factory):
-    yield from _serve(tmp_path_factory.mktemp("reportqa-web-home"))
+def web_server(tmp_path_factory, backend):
+    """The web chat on the sample, on each backend (tests/conftest.py: backend)."""
+    from tests.conftest import new_database
+    url = new_database("web") if backend == "postgresql" else None
+    yield from _serve(tmp_path_factory.mktemp("reportqa-web-home"), database_url=url)
 
 
 PAIR_SEED, PAIR_BODY = 3, "青山市"
