@@ -57,14 +57,14 @@ class Collection:
 
     # ------------------------------------------------------------ reports
     def reports(self) -> list[StoredReport]:
-        return self._stores.reports()
+        return list(self._stores.reports())
 
     def report(self, report_id: str) -> StoredReport | None:
         return self._facts.get_report(report_id)
 
     def body_groups(self) -> list[list[StoredReport]]:
         """The stored reports by issuing body, across years and ways of writing it (oldest first)."""
-        from retrieval.scope import body_groups
+        from retrieval.groups import body_groups
         return body_groups(self.reports())
 
     def body_choices(self) -> list[tuple[str, list[str]]]:
@@ -83,7 +83,7 @@ class Collection:
 
     def links(self) -> dict[str, list[str]]:
         """report id -> the same body's reports of other years."""
-        from retrieval.scope import body_links
+        from retrieval.groups import body_links
         return body_links(self.reports())
 
     def history(self, report_id: str) -> list[dict]:

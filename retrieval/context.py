@@ -10,7 +10,8 @@ import re
 from reportqa.types import StoredReport
 from reportqa.vocabulary import YEAR_MENTION
 from retrieval.lexicon import flatten
-from retrieval.scope import body_groups, resolve_scope
+from retrieval.groups import body_groups
+from retrieval.scope import resolve_scope
 
 RELATIVE_YEAR = re.compile(r"(?:去年|上一?年度?|前一年)(?!结转)")  # 上年结转 is a table row, not a year
 

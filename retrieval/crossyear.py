@@ -20,7 +20,7 @@ from reportqa.types import Fact, Finding, StoredReport
 from reportqa.vocabulary import APPLICANT_COLUMNS as _APPLICANT_COLUMNS
 from retrieval.figures import Figure, lookup, plain, select_cells
 from retrieval.lexicon import CellQuery
-from retrieval.scope import body_groups
+from retrieval.groups import body_groups
 
 APPLICANT_COLUMNS = (*_APPLICANT_COLUMNS, "总计")
 IN_FORCE_ROWS = ("规章", "规范性文件")

@@ -30,8 +30,8 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> dict[st
 
 def search_passages(stores: Stores, question: str, report_ids: list[str], *, per_report: int = 2,
                     max_reports: int = 3, candidates: int = 40) -> list[Passage]:
-    stored = {r.report_id for r in stores.reports()}
-    scope = sorted(set(report_ids) & stored)
+    stored = stores.reports_by_id()
+    scope = sorted(set(report_ids) & stored.keys())
     if not scope:
         return []
     # every report: search the whole index (no filter to build), not a list of every id

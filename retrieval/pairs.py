@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from reportqa.types import StoredReport
 from reportqa.vocabulary import section_number
 from retrieval.crossyear import linked, previous_report
-from retrieval.scope import body_groups, resolve_scope
+from retrieval.groups import body_groups
+from retrieval.scope import resolve_scope
 
 
 def _group_of(reports: list[StoredReport], body: str) -> tuple[list[StoredReport], StoredReport]:

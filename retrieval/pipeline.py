@@ -46,8 +46,9 @@ class QuestionAnswerer:
         scope = resolve_scope(q.effective, reports, bodies=bodies, years=years)
         if scope.missing:
             return _not_in_collection(q, scope)
-        ids = set(scope.report_ids)
-        q = q.scoped([r for r in reports if r.report_id in ids], named=scope.named)
+        by_id = self.stores.reports_by_id()  # scope.report_ids are in the reports' order
+        in_scope = reports if len(scope.report_ids) == len(reports) else [by_id[i] for i in scope.report_ids if i in by_id]
+        q = q.scoped(in_scope, named=scope.named)
         return add_report_notes(self.stores, _in_scope(q))
 
 

@@ -15,6 +15,7 @@ from reportqa.names import body_list as _names
 from reportqa.stores.keywords import tokenize
 from reportqa.vocabulary import YEAR_MENTION, compact as _flat, to_simplified
 from retrieval.bodymatch import NOT_AFTER, abbreviates, body_mentions, name_forms, satisfies
+from retrieval.scope_index import candidate_reports
 from reportqa.types import StoredReport
 
 _LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州(?![市区县])|盟|地区|区|县|旗|镇|乡|街道)")
@@ -30,14 +31,24 @@ def place_levels(place: str | None) -> list[str]:
     return _LEVEL.findall(place or "")
 
 
-def name_tokens(reports: list[StoredReport]) -> set[str]:
+def name_tokens(reports) -> frozenset[str]:
     """The search tokens of the reports' bodies, kinds and places: words that say which report,
-    never what a question is about."""
-    names = set()
-    for r in reports:
-        for part in [r.body or "", r.body_type or "", *place_levels(r.place)]:
-            names.update(tokenize(part))
+    never what a question is about. For the store's whole list (a tuple), kept until it changes."""
+    global _all_names
+    if isinstance(reports, tuple) and _all_names[0] is reports:
+        return _all_names[1]
+    names = frozenset().union(*(_report_name_tokens(r.body, r.body_type, r.place) for r in reports))
+    if isinstance(reports, tuple):
+        _all_names = (reports, names)
     return names
+
+
+_all_names: tuple = (None, frozenset())
+
+
+@lru_cache(maxsize=262_144)
+def _report_name_tokens(body: str | None, body_type: str | None, place: str | None) -> frozenset[str]:
+    return frozenset(t for part in [body or "", body_type or "", *place_levels(place)] for t in tokenize(part))
 
 
 def _stem(level: str) -> str:
@@ -76,13 +87,18 @@ def asked_clause_years(flat: str) -> list[int] | None:
     return None
 
 
+_RELATIVE_YEAR = re.compile(r"今年|本年度报告|最新|去年|上一年|上年度|前一年|前年")
+
+
 def question_years(question: str, reports: list[StoredReport]) -> list[int]:
     flat = _flat(question)
     clause_years = asked_clause_years(flat)
     if clause_years:
         return clause_years
     years = [int(y) for y in _YEAR.findall(flat)]
-    known = sorted({r.year for r in reports if r.year})
+    if years or not _RELATIVE_YEAR.search(flat):
+        return sorted(set(years))
+    known = sorted({r.year for r in reports if r.year})  # only when a year is named relative to the latest
     if known:
         latest = known[-1]
         if re.search(r"今年|本年度报告|最新", flat) and not years:
@@ -189,10 +205,14 @@ def unmatched_mention(flat_q: str, reports: list[StoredReport]) -> str | None:
 
 def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[str] | None = None,
                   years: list[int] | None = None) -> Scope:
-    pool = [r for r in reports if (not bodies or r.body in bodies) and (not years or r.year in years)]
+    def allowed(r: StoredReport) -> bool:
+        return (not bodies or r.body in bodies) and (not years or r.year in years)
     flat_q = _canonical_question(_flat(question))
     asked_years = question_years(question, reports)
-    scored = [(r, body_score(flat_q, r)) for r in pool]
+    # only reports whose names occur in the question can score (retrieval/scope_index.py): a lookup
+    candidates = candidate_reports(_canonical_question(flat_q), reports)
+    pool = [r for r in reports if allowed(r)] if candidates is None else None
+    scored = [(r, body_score(flat_q, r)) for r in (pool if candidates is None else filter(allowed, candidates))]
     in_years = [(r, s) for r, s in scored if r.year in asked_years]
     best_any = max((s for _r, s in scored), default=0.0)
     best_in_year = max((s for _r, s in in_years), default=0.0)
@@ -217,6 +237,7 @@ def resolve_scope(question: str, reports: list[StoredReport], *, bodies: list[st
         if wanted_type and not any(_bodies.canonical(wanted_type) in _bodies.canonical(r.body) for r in chosen):
             return Scope([], asked_years, named=True, missing=_missing_name(flat_q, wanted_type))
     else:
+        pool = pool if pool is not None else [r for r in reports if allowed(r)]
         missing = unmatched_mention(flat_q, pool) or next(iter(_mentioned_places(flat_q)), None)
         if missing:
             return Scope([], asked_years, named=True, missing=missing)
@@ -245,55 +266,3 @@ _SAME_TYPE = {"": "人民政府", "政府": "人民政府", "人民政府": "人
 def body_type_key(body_type: str | None) -> str:
     """绥芬河市 / 绥芬河市人民政府 / 绥芬河市政府 are one body (the government); 政府办公室 is another."""
     return _SAME_TYPE.get(body_type or "", body_type or "")
-
-
-def body_groups(reports: list[StoredReport]) -> list[list[StoredReport]]:
-    """Reports grouped by issuing body, across years and ways of writing the body.
-
-    Same body = same most specific place level (洪泽区) and same body type (人民政府 = 政府 = none),
-    with upper levels that do not contradict each other (洪泽区 ~ 淮安市洪泽区; 北京市朝阳区 is not
-    长春市朝阳区). A report without a body, or one that could belong to two contradicting groups,
-    stays on its own."""
-    by_key: dict[tuple, list[StoredReport]] = {}
-    alone: list[list[StoredReport]] = []
-    for r in reports:
-        levels = place_levels(r.place)
-        if not r.body:
-            alone.append([r])
-            continue
-        key = (levels[-1] if levels else r.body, body_type_key(r.body_type) if levels else "")
-        by_key.setdefault(key, []).append(r)
-    groups: list[list[StoredReport]] = []
-    for members in by_key.values():
-        chains: list[tuple[tuple[str, ...], list[StoredReport]]] = []
-        bare = []
-        for r in members:
-            upper = tuple(place_levels(r.place)[:-1])
-            if not upper:
-                bare.append(r)
-                continue
-            for chain in chains:
-                short, long_ = sorted((chain[0], upper), key=len)
-                if long_[len(long_) - len(short):] == short:
-                    chain[1].append(r)
-                    if len(upper) > len(chain[0]):
-                        chains[chains.index(chain)] = (upper, chain[1])
-                    break
-            else:
-                chains.append((upper, [r]))
-        if len(chains) <= 1:
-            groups.append(bare + (chains[0][1] if chains else []))
-        else:  # bare names cannot be told apart: they stay together, apart from the named ones
-            groups += [c[1] for c in chains] + ([bare] if bare else [])
-    return [sorted(g, key=lambda r: (r.year or 0, r.report_id)) for g in groups + alone]
-
-
-def body_links(reports: list[StoredReport]) -> dict[str, list[str]]:
-    """Reports of the same issuing body in other years (see body_groups)."""
-    links = {}
-    for members in body_groups(reports):
-        for r in members:
-            others = [o.report_id for o in members if o.report_id != r.report_id and o.year != r.year]
-            if others:
-                links[r.report_id] = others
-    return links

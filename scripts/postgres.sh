@@ -203,7 +203,8 @@ start() {
     as_pg sed -i 's/^wal_compression = lz4/wal_compression = pglz/' "$PGDIR/data/reportqa.conf"
   fi
   log "starting on 127.0.0.1:$port (log: $PGDIR/log/postgresql.log)"
-  as_pg "$BIN/pg_ctl" start -D "$PGDIR/data" -l "$PGDIR/log/postgresql.log" -w -t 60 -s >&2 \
+  # 9>&-: the server must not inherit the lock's descriptor (it would hold the lock while it runs).
+  as_pg "$BIN/pg_ctl" start -D "$PGDIR/data" -l "$PGDIR/log/postgresql.log" -w -t 60 -s >&2 9>&- \
     || { tail -n 30 "$PGDIR/log/postgresql.log" >&2; die "the server did not start"; }
   local i
   for i in $(seq 1 60); do
@@ -228,9 +229,12 @@ stop() {
   log "stopped"
 }
 
+# One start/stop at a time per data folder (two test sessions starting it at once).
+lock() { mkdir -p "$PGDIR"; exec 9>"$PGDIR/lock"; flock 9; }
+
 case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
+  start) lock; start ;;
+  stop) [ -d "$PGDIR" ] || { log "no data directory at $PGDIR/data: nothing to stop"; exit 0; }; lock; stop ;;
   url)
     ensure_server_package; setup_user
     is_running || { log "not running"; exit 3; }

@@ -18,7 +18,7 @@ from reportqa.types import StoredReport
 from retrieval.crossyear import across_reports, crossyear_findings, previous_report, year_over_year
 from retrieval.lexicon import match_cells
 from retrieval.pipeline import QuestionAnswerer
-from retrieval.scope import body_groups, body_links
+from retrieval.groups import body_groups, body_links
 from tests.generator import generate_report, generate_year_pair
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-reports"

@@ -58,8 +58,9 @@ class Stores:
         self._lock = threading.Lock()
         self._writer = threading.RLock()  # threads of one process (the web server) take turns too
         self._reports: dict[str, StoredReport] = {}
-        self._reports_sorted: list[StoredReport] = []
+        self._reports_sorted: tuple[StoredReport, ...] = ()
         self._reports_generation: int | None = None
+        self._by_id: tuple = (None, {})
         self._keywords = None
 
     backend = ""
@@ -96,9 +97,11 @@ class Stores:
                 f"{self.embedder_name()}; use one REPORTQA_EMBEDDING_BACKEND per store and ingest again")
 
     # ------------------------------------------------------------ readers
-    def reports(self) -> list[StoredReport]:
+    def reports(self) -> tuple[StoredReport, ...]:
         """The committed reports (body, year order), read again only as far as they changed:
-        one row is read per call when nothing changed, whatever the size of the collection."""
+        one row is read per call when nothing changed, whatever the size of the collection. The
+        same tuple is returned while nothing changed, and an unchanged report stays the same object
+        (what retrieval's caches key on)."""
         generation = self.facts.generation()
         with self._lock:
             if self._reports_generation != generation:
@@ -109,9 +112,17 @@ class Stores:
                     for report_id in deleted:
                         self._reports.pop(report_id, None)
                     self._reports.update({r.report_id: r for r in changed})
-                self._reports_sorted = sorted(self._reports.values(), key=report_order)
+                self._reports_sorted = tuple(sorted(self._reports.values(), key=report_order))
                 self._reports_generation = generation
-            return list(self._reports_sorted)
+            return self._reports_sorted
+
+    def reports_by_id(self) -> dict[str, StoredReport]:
+        """The committed reports by id (the same dict while nothing changed)."""
+        reports = self.reports()
+        with self._lock:
+            if self._by_id[0] is not reports:
+                self._by_id = (reports, {r.report_id: r for r in reports})
+            return self._by_id[1]
 
     def keyword_index(self) -> KeywordIndex:
         """BM25 over the committed chunks' jieba tokens, persisted: nothing to rebuild."""

@@ -230,12 +230,12 @@ class FactStore:
         df = {r["term"]: int(r["df"]) for r in rows}
         return {t: df[t] for t in terms if t in df}, df.get(CHUNKS, 0), df.get(TOKENS, 0)
 
-    def chunks_matching(self, terms: list[str]) -> list[tuple[Chunk, str]]:
-        """(chunk, tokens) of the committed chunks holding any of these terms, by the engine's
+    def chunk_tokens_matching(self, terms: list[str]) -> list[tuple[str, str]]:
+        """(chunk id, tokens) of the committed chunks holding any of these terms, by the engine's
         full-text index (a superset when the engine splits a term further: scoring is exact)."""
         if not terms:
             return []
-        columns = 'c.chunk_id, c.report_id, c.section, c.start, c."end", c.kind, c.text, c.tokens'
+        columns = "c.chunk_id, c.tokens"
         if self.db.dialect == "sqlite":
             match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
             rows = self.db.query(f"SELECT {columns} FROM chunk_fts JOIN chunks c ON c.rowid = chunk_fts.rowid"
@@ -243,7 +243,7 @@ class FactStore:
         else:
             query = " || ".join(["plainto_tsquery('simple', ?)"] * len(terms))
             rows = self.db.query(f"SELECT {columns} FROM chunks c WHERE c.tsv @@ ({query})", terms)
-        return [(_chunk(r), r["tokens"]) for r in rows]
+        return [(r["chunk_id"], r["tokens"]) for r in rows]
 
     def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
         out = {}

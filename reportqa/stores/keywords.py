@@ -12,10 +12,10 @@ A search reads the candidate chunks and scores them here, with the same formula 
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
-from collections import Counter
 
 import jieba
 
@@ -41,23 +41,35 @@ K1, B = 1.5, 0.75
 
 
 def bm25_scores(query_tokens: list[str], candidates: list[tuple[Chunk, str]], df: dict[str, int],
-                n_chunks: int, avg_length: float) -> list[tuple[Chunk, float]]:
-    """Okapi BM25 (k1=1.5, b=0.75) of each candidate, best first; ties in chunk id order."""
-    terms = {t for t in query_tokens if df.get(t)}
+                n_chunks: int, avg_length: float, k: int | None = None) -> list[tuple[Chunk, float]]:
+    """Okapi BM25 (k1=1.5, b=0.75) of each candidate, best first (the best k); ties in chunk id order."""
+    terms = sorted({t for t in query_tokens if df.get(t)})
+    idf = {t: math.log(1 + (n_chunks - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
     out = []
     for chunk, tokens in candidates:
-        words = tokens.split()
-        counts = Counter(w for w in words if w in terms)
-        if not counts:
+        present = [t for t in terms if t in tokens]  # a substring test first: most candidates hold few terms
+        if not present:
             continue
+        words = tokens.split()
+        counts = [(t, words.count(t)) for t in present]
         norm = K1 * (1 - B + B * len(words) / avg_length)
         score = 0.0
-        for term in sorted(counts):
-            idf = math.log(1 + (n_chunks - df[term] + 0.5) / (df[term] + 0.5))
-            score += idf * counts[term] * (K1 + 1) / (counts[term] + norm)
-        out.append((chunk, score))
-    out.sort(key=lambda cs: (-cs[1], cs[0].chunk_id))
-    return out
+        for term, tf in counts:
+            if tf:
+                score += idf[term] * tf * (K1 + 1) / (tf + norm)
+        if score:
+            out.append((chunk, score))
+    order = lambda cs: (-cs[1], cs[0].chunk_id)  # noqa: E731
+    return heapq.nsmallest(k, out, key=order) if k is not None else sorted(out, key=order)
+
+
+class _Id:
+    """A candidate known by its id only (what bm25_scores reads of a chunk)."""
+
+    __slots__ = ("chunk_id",)
+
+    def __init__(self, chunk_id: str):
+        self.chunk_id = chunk_id
 
 
 class KeywordIndex:
@@ -76,9 +88,13 @@ class KeywordIndex:
             return []
         if report_ids is not None:
             candidates = self._facts.chunks(sorted(report_ids))
-        else:
-            candidates = self._facts.chunks_matching(rarest_terms(df))
-        return bm25_scores(terms, candidates, df, n_chunks, n_tokens / n_chunks or 1.0)[:k]
+            return bm25_scores(terms, candidates, df, n_chunks, n_tokens / n_chunks or 1.0, k)
+        # unscoped: score (id, tokens) rows, then read the best chunks whole
+        rows = self._facts.chunk_tokens_matching(rarest_terms(df))
+        best = bm25_scores(terms, [(_Id(cid), tokens) for cid, tokens in rows], df, n_chunks,
+                           n_tokens / n_chunks or 1.0, k)
+        chunks = self._facts.chunks_by_id([i.chunk_id for i, _s in best])
+        return [(chunks[i.chunk_id], score) for i, score in best if i.chunk_id in chunks]
 
 
 def rarest_terms(df: dict[str, int]) -> list[str]:

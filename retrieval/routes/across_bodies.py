@@ -13,7 +13,8 @@ from retrieval.crossyear import Across, across_reports, ranks
 from retrieval.figures import as_number, plain
 from retrieval.lexicon import flatten, match_cells
 from retrieval.question import Question
-from retrieval.scope import body_groups, place_levels, resolve_scope
+from retrieval.groups import body_groups
+from retrieval.scope import place_levels, resolve_scope
 
 ASKS_RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排行|排序|前[0-9一二三四五六七八九十]+名?")
 ASKS_LOWEST = re.compile(r"最少|最低|最小")

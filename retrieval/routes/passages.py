@@ -29,7 +29,7 @@ QUOTED_MAX = 4
 
 def answer(question: Question) -> Answer:
     """Always an answer: quotes, or the honest "not found" naming what was searched."""
-    reports = list(question.in_scope)
+    reports = question.in_scope  # the store's own tuple when every report is in scope: its caches hold
     ids = question.scope_ids
     not_found = Answer(question.text, "none", render("none", searched=searched_names(reports)), reports=ids)
     query = search_query(question.effective, reports)
