@@ -162,12 +162,12 @@ def cmd_compare(args) -> int:
 
 
 def cmd_ask(args) -> int:
+    from app.evaluate import asker
     from retrieval.answer import answer_to_dict
-    from retrieval.pipeline import QuestionAnswerer
-    qa = QuestionAnswerer(_stores(args))
+    ask = asker(_stores(args), _settings(args).writer if args.writer else None)
     questions = [args.question] if args.question else [line.strip() for line in sys.stdin if line.strip()]
     for q in questions:
-        answer = qa.ask(q)
+        answer = ask(q)
         if args.json:
             print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
         else:
@@ -176,18 +176,8 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from app.evaluate import identification_report, run_eval
-    rows = []
-    if args.sources:
-        rows, summary = identification_report(Path(args.sources))
-        print(summary)
-    report = run_eval(_stores(args), Path(args.file))
-    print(report.summary())
-    unnamed = {r.file for r in rows if not r.named_in_text}
-    if unnamed:  # a question naming a body its report's text never names is refused until someone relabels it
-        print(f"wrongly refused, leaving out the reports whose text never names its body: "
-              f"{report.wrongly_refused(unnamed):.1%}")
-    return 0
+    from app.evaluate import eval_command
+    return eval_command(_stores(args), Path(args.file), args.sources, _settings(args).writer if args.writer else None)
 
 
 def cmd_serve(args) -> int:
@@ -251,11 +241,13 @@ def _query_commands(sub) -> None:
     p = sub.add_parser("ask", help="ask a question (no argument: one question per line on stdin)")
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--writer", action="store_true", help="worded by the model at REPORTQA_LLM_URL, checked before shown")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="evaluate on a JSONL question file")
     p.add_argument("file")
     p.add_argument("--sources", help="JSONL of {file, body, year} read by hand: also report identification")
+    p.add_argument("--writer", action="store_true", help="also the LLM writer (REPORTQA_LLM_URL): guard pass rate, wrong numbers")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the web chat")

@@ -236,4 +236,39 @@ def run_eval(stores, path: Path, qa=None) -> EvalReport:
     return report
 
 
-__all__ = ["EvalReport", "Result", "load_questions", "run_eval"]
+def asker(stores, writer=None):
+    """ask(question) -> Answer: the router's answer, written by the model when a writer is given
+    (`reportqa ask --writer`); a writer that is asked for but not configured is an error, not silence."""
+    from retrieval.collection import Collection
+    from retrieval.pipeline import QuestionAnswerer
+    from retrieval.writer import written_answer
+    from retrieval.writer.guard import known_names
+    qa = QuestionAnswerer(stores)
+    if writer is None:
+        return qa.ask
+    if not writer.enabled:
+        raise SystemExit("--writer needs an OpenAI-compatible endpoint: set REPORTQA_LLM_URL (e.g. scripts/llm.sh start)")
+    names = known_names(Collection(stores).reports())
+    return lambda question: written_answer(qa.ask(question), writer, names).answer
+
+
+def eval_command(stores, path: Path, sources: str | None = None, writer=None) -> int:
+    """`reportqa eval`: identification (with sources), accuracy, and the writer (with writer settings)."""
+    rows = []
+    if sources:
+        rows, summary = identification_report(Path(sources))
+        print(summary)
+    report = run_eval(stores, Path(path))
+    print(report.summary())
+    unnamed = {r.file for r in rows if not r.named_in_text}
+    if unnamed:  # a question naming a body its report's text never names is refused until someone relabels it
+        print(f"wrongly refused, leaving out the reports whose text never names its body: "
+              f"{report.wrongly_refused(unnamed):.1%}")
+    if writer is not None:
+        asker(stores, writer)  # configured, or the error
+        from app.writer_eval import run_writer_eval
+        print(run_writer_eval(stores, Path(path), writer).summary())
+    return 0
+
+
+__all__ = ["EvalReport", "Result", "asker", "eval_command", "load_questions", "run_eval"]

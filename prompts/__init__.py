@@ -14,3 +14,9 @@ def templates() -> dict[str, str]:
 
 def render(template: str, /, **fields) -> str:
     return templates()[template].format(**fields)
+
+
+@lru_cache(maxsize=1)
+def writer() -> dict[str, dict[str, str]]:
+    """The LLM writer's prompts, notes and error words (writer.toml)."""
+    return tomllib.loads(Path(__file__).with_name("writer.toml").read_text(encoding="utf-8"))

@@ -146,7 +146,7 @@ class WriterSettings:
     # A 270M model on 2 CPU cores drafts a short answer in 3–15 s; a served 7B model in 2–5 s.
     timeout: float = 30.0
     # Answers are a few sentences; a cap keeps a rambling model inside the timeout.
-    max_tokens: int = 400
+    max_tokens: int = 300
 
     @property
     def enabled(self) -> bool:

@@ -83,7 +83,8 @@ def build_app(settings: Settings, stores: Stores | None = None) -> gr.Blocks:
         gr.HTML(TITLE)
         loaded = gr.HTML(loaded_summary(collection), elem_id="rq-loaded")
         turns = gr.State([])
-        chat = ChatTab(collection, QuestionAnswerer(stores), ConversationPanel(collection, conversations, settings.home))
+        chat = ChatTab(collection, QuestionAnswerer(stores), ConversationPanel(collection, conversations, settings.home),
+                       writer=settings.writer)
         with gr.Tabs() as tabs:
             chat.build(turns)
             manage.build()

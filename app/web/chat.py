@@ -18,6 +18,8 @@ from app.render import answer_from_dict, chat_markdown, md_text, section_title, 
 from app.web.common import EXAMPLES, PRIVATE
 from app.web.original import OriginalPanel, citation_choices
 from retrieval.answer import answer_to_dict
+from retrieval.writer import write_events
+from retrieval.writer.guard import known_names
 
 log = logging.getLogger(__name__)
 _TURN = re.compile(r"(?:rq-cite-|data-turn=.)(\d+)")
@@ -25,9 +27,12 @@ STREAM_STEPS = 12
 
 
 class ChatTab:
-    def __init__(self, collection, qa, panel):
-        """Made inside the page's gr.Blocks but outside its gr.Tabs (where gradio would draw a State as a tab)."""
+    def __init__(self, collection, qa, panel, writer=None):
+        """Made inside the page's gr.Blocks but outside its gr.Tabs (where gradio would draw a State as a tab).
+        writer: reportqa.config.WriterSettings; the 由模型撰写回答 switch is shown only when one is configured."""
         self.collection, self.qa, self.panel = collection, qa, panel
+        self.writer = writer if writer is not None and writer.enabled else None
+        self.write = None
         self.shown = gr.State(0)  # the answer (1, 2 …) whose sources are on view
 
     def build(self, turns: gr.State) -> None:
@@ -47,6 +52,8 @@ class ChatTab:
                     self.box = gr.Textbox(placeholder="输入问题，如：绥芬河市2023年收到多少申请？",
                                           show_label=False, scale=6, elem_id="rq-question", lines=1)
                     self.send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="rq-send")
+                if self.writer is not None:  # without an endpoint the page is exactly as before
+                    self.write = gr.Checkbox(label="由模型撰写回答（数字与引用核对后显示）", value=False, elem_id="rq-write")
                 with gr.Column(elem_id="rq-examples"):
                     gr.Examples(EXAMPLES, inputs=self.box, label="示例问题")
             with gr.Column(scale=5, elem_id="rq-src-col"):
@@ -71,6 +78,7 @@ class ChatTab:
                         outputs=[self.pick, self.pick_row, self.pick_note, self.original.choice], **PRIVATE)
         listing = dict(fn=p.listing_update, inputs=[p.browser, p.current], outputs=[p.listing, p.none, p.delete_btn], **PRIVATE)
         ask_in = [self.box, self.chat, self.bodies, self.years, self.turns, p.browser, p.current]
+        ask_in += [self.write] if self.write is not None else []
         for trigger in (self.box.submit, self.send.click):
             trigger(self.respond, ask_in, [self.box, *self.view, p.current], **PRIVATE).then(**pick_out).then(**listing)
         for trigger in (p.new_btn.click, self.chat.clear):
@@ -99,7 +107,7 @@ class ChatTab:
         names = [n for label in chosen or [] for n in groups.get(label, [label])]
         return list(dict.fromkeys(names)) or None
 
-    def respond(self, message, chat, bodies, years, turns, browser, conversation):
+    def respond(self, message, chat, bodies, years, turns, browser, conversation, write=False):
         question = (message or "").strip()
         if not question:
             yield "", chat, gr.skip(), turns, gr.skip(), gr.skip()
@@ -120,11 +128,36 @@ class ChatTab:
             yield "", chat, gr.skip(), turns, gr.skip(), gr.skip()
             time.sleep(0.02)
         turn = len(turns) + 1
+        if write and self.writer is not None:
+            answer = yield from self.written(answer, chat, turn)
         chat[-1] = {"role": "assistant", "content": chat_markdown(answer, turn)}
         record = answer_to_dict(answer)
         conversation = self.panel.record(browser, conversation, record)
         yield ("", chat, sources_html(self.collection, answer, turn), turns + [record], turn,
                conversation if conversation else gr.skip())
+
+    def written(self, answer, chat, turn):
+        """The extractive answer on view while the model writes (only how much it has written is shown);
+        the written text revealed once the whole draft passed the guard, else the extractive answer with
+        the note why. Returns the answer to keep."""
+        shown, said = chat_markdown(answer, turn), -1
+        for event in write_events(answer, self.writer, known_names(self.collection.reports())):
+            if isinstance(event, int):
+                if event // 20 == said // 20:  # a new count every 20 characters, not a page update per token
+                    continue
+                said = event
+                chat[-1] = {"role": "assistant", "content": f"{shown}\n\n> ✎ 模型撰写中（已写 {event} 字，核对后显示）…"}
+                yield "", chat, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                continue
+            if event.status == "passed":
+                text = event.answer.answer
+                step = max(8, len(text) // STREAM_STEPS)
+                for n in range(step, len(text), step):  # checked text only, revealed for the streaming feel
+                    chat[-1] = {"role": "assistant", "content": md_text(text[:n])}
+                    yield "", chat, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                    time.sleep(0.02)
+            return event.answer
+        return answer
 
     # ------------------------------------------------------------------ showing a conversation
     def shown_view(self, turns: list[dict], conversation) -> tuple:
