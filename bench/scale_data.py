@@ -144,7 +144,12 @@ def _worker(argv: list[str]) -> None:
     pool = pickle.loads(Path(pool_path).read_bytes())
     settings = dataclasses.replace(settings_for(Path(home), Path(folder)), database_url=url or None)
     stores = Stores(settings)
+    stores.embedder  # loaded before the clock starts: the rate is of writing, not of starting a process
+    print("READY", flush=True)
+    sys.stdin.readline()  # every worker starts writing at once
+    t0 = time.perf_counter()
     pool.write_range(stores, int(start), int(stop), every=int(n), offset=int(w))
+    print(f"WROTE {time.perf_counter() - t0:.3f}", flush=True)
 
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--worker":

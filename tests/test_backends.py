@@ -182,8 +182,8 @@ def test_a_legacy_store_of_torch_vectors_is_re_embedded(tmp_path):
     old = Stores(_settings(tmp_path, "torch"))
     ingest_paths(old, [CORPUS / FILES[1]], progress=False)
     old.vectors._client.get_collection("chunks-multilingual-e5-small-torch").modify(name="chunks-multilingual-e5-small")
-    with old.facts._conn() as conn:
-        conn.execute("DELETE FROM store_settings")
+    with old.facts.db.transaction() as tx:
+        tx.execute("DELETE FROM store_settings")
     new = Stores(_settings(tmp_path, "onnx-int8"))
     new.embedder
     assert _collections(tmp_path) == {"chunks-multilingual-e5-small-onnx-int8"}

@@ -143,8 +143,9 @@ def test_column_labels_say_which_group():
 def test_relabel_changes_names_without_reingest(collection):
     stores, _ = collection
     home = str(stores.settings.home)
+    from tests.conftest import cli_env
     run = lambda *a: subprocess.run([sys.executable, "-m", "reportqa", "--home", home, *a], cwd=REPO,
-                                    capture_output=True, text=True, timeout=300)
+                                    env=cli_env(stores.settings), capture_output=True, text=True, timeout=300)
     target = "上海市黄浦区-2023"
     before = stores.facts.get_report(target)
     assert before is not None

@@ -18,7 +18,7 @@ class _NoQueries:  # the store is never asked a question by text here
 
 
 def test_drop_uncommitted_past_32766_entries(tmp_path):
-    store = VectorStore(tmp_path / "chroma", _NoQueries(), "synthetic-8d")
+    store = VectorStore(tmp_path / "chroma", _NoQueries(), "synthetic-8d", lambda ids: {})
     n = 34_000
     chunks = [Chunk(f"c{i}", f"r{i % 40}", "一、总体情况", i, i + 1, "x") for i in range(n)]
     vectors = np.random.default_rng(0).random((n, 8), dtype=np.float32)
