@@ -62,12 +62,13 @@ def build(stores, pool: Pool, start: int, stop: int, workers: int, label: str) -
 
 
 def server_rss_mb(stores) -> float:
-    """PostgreSQL: every server process's RSS (the postmaster's tree); embedded: this process's."""
+    """PostgreSQL: the server's processes (the postmaster's tree), each counted by its proportional
+    set size, so shared buffers count once; embedded: this process's RSS."""
     import psutil
     if stores.backend == "postgresql":
         pid = stores.facts.db.one("SELECT pg_backend_pid() AS pid")["pid"]
         top = psutil.Process(pid).parent()
-        return sum(p.memory_info().rss for p in [top, *top.children(recursive=True)]) / 2**20
+        return sum(p.memory_full_info().pss for p in [top, *top.children(recursive=True)]) / 2**20
     return psutil.Process().memory_info().rss / 2**20
 
 
