@@ -49,7 +49,8 @@ def search_passages(stores: Stores, question: str, report_ids: list[str], *, per
     per: dict[str, list[Passage]] = defaultdict(list)
     for cid, score in ranked:
         chunk = chunks.get(cid)
-        if chunk is None or len(per[chunk.report_id]) >= per_report:
+        # a report committed since this question's report list was read is not in its scope
+        if chunk is None or chunk.report_id not in stored or len(per[chunk.report_id]) >= per_report:
             continue
         rank = sparse_ids.index(cid) if cid in sparse_ids else None
         per[chunk.report_id].append(Passage(chunk, score, dense_score.get(cid), rank))
