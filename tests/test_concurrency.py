@@ -120,3 +120,17 @@ def test_two_writers_on_postgresql_never_lose_or_damage_a_report(settings_factor
         assert len(stores.facts.facts(report.report_id)) == report.n_facts
     chunks_counted = stores.facts.db.one("SELECT sum(df) AS n FROM term_df WHERE term = ?", (CHUNKS,))["n"]
     assert chunks_counted == len(stores.facts.chunks())  # each report counted once in the BM25 statistics
+
+
+def test_processes_opening_a_new_postgresql_database_at_once_all_start():
+    """Ingest workers starting together on an empty database: one creates the schema, none fails
+    (CREATE EXTENSION / TABLE IF NOT EXISTS alone race: seen in CI)."""
+    from tests.conftest import new_database
+    code = ("import sys; from reportqa.stores.database import PostgresDatabase; "
+            "from reportqa.stores.postgres_schema import migrate; PostgresDatabase(sys.argv[1], prepare=migrate)")
+    for _round in range(3):
+        url = new_database("race")
+        procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+        assert all(p.returncode == 0 for p in procs), [e[-500:] for e in errors if e]

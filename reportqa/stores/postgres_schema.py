@@ -68,13 +68,18 @@ MIGRATION_LOCK = 7_204_191
 def migrate(conn) -> int:
     """Apply the migrations this database lacks, in order, each in its own transaction. Returns the
     schema version. `conn` is a psycopg connection in autocommit mode."""
-    conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)")
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        done = {r[0] if isinstance(r, tuple) else r["version"] for r in conn.execute("SELECT version FROM schema_version")}
-        for version, sql in MIGRATIONS:
-            if version not in done:
-                conn.execute(sql)
-                conn.execute("INSERT INTO schema_version VALUES (%s)", (version,))
+    # the lock first: CREATE EXTENSION / TABLE IF NOT EXISTS race when two processes open a new
+    # database at once (two ingest workers starting together)
+    conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)")
+        with conn.transaction():
+            done = {r[0] if isinstance(r, tuple) else r["version"] for r in conn.execute("SELECT version FROM schema_version")}
+            for version, sql in MIGRATIONS:
+                if version not in done:
+                    conn.execute(sql)
+                    conn.execute("INSERT INTO schema_version VALUES (%s)", (version,))
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return max(v for v, _sql in MIGRATIONS)
