@@ -43,9 +43,12 @@ class PgVectors:
 
     def __init__(self, db: PostgresDatabase):
         self._db = db
+        self._seen = False  # the table, once there, stays (re-embedding replaces it in one transaction)
 
     def exists(self) -> bool:
-        return self._db.one("SELECT to_regclass('chunk_vectors') IS NOT NULL AS present")["present"]
+        if not self._seen:
+            self._seen = self._db.one("SELECT to_regclass('chunk_vectors') IS NOT NULL AS present")["present"]
+        return self._seen
 
     @staticmethod
     def create(tx: Transaction, dimension: int) -> None:
